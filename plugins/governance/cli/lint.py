@@ -1,5 +1,57 @@
-"""Placeholder: the owner of this subcommand replaces this module."""
+"""``governance lint``: check that the policy can be carried out.
+
+Prints one ``path:line: message`` per problem and exits 1, or prints a one-line summary with the
+policy version and exits 0, so CI and pre-commit hooks can gate on the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from governance import settings
+from governance.policy import lint_policy, load_policy
 
 
-def register(subparsers) -> None:
-    subparsers.add_parser("lint", help="(not yet built)").set_defaults(func=lambda args: 1)
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "lint", help="check the policy folder; print path:line: message per problem"
+    )
+    parser.add_argument(
+        "--policy",
+        metavar="DIR",
+        type=Path,
+        help="the policy folder (default: GOVERNANCE_POLICY or include/policy)",
+    )
+    parser.set_defaults(func=run)
+
+
+def _shown(path: str) -> str:
+    """The path relative to the working directory when it lies below it (shorter, clickable)."""
+    try:
+        return os.path.relpath(path) if Path(path).resolve().is_relative_to(Path.cwd()) else path
+    except ValueError:  # another drive on Windows
+        return path
+
+
+def run(args: argparse.Namespace) -> int:
+    directory = args.policy or settings.policy_dir()
+    problems = lint_policy(directory)
+    if problems:
+        for problem in problems:
+            print(f"{_shown(problem.path)}:{problem.line}: {problem.message}")
+        count = len(problems)
+        print(
+            f"{count} problem{'s' if count != 1 else ''} in {_shown(str(directory))}",
+            file=sys.stderr,
+        )
+        return 1
+    policy = load_policy(directory)
+    rules = len(policy.rules())
+    print(
+        f"OK policy {policy.version}: {len(policy.purposes)} purposes, "
+        f"{len(policy.sources)} sources, {len(policy.entities())} entities, {rules} retention rules"
+    )
+    return 0

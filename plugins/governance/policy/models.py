@@ -1,0 +1,304 @@
+"""The policy's vocabulary as frozen pydantic models: one model per YAML shape.
+
+The models check what one file can check on its own (required keys, unknown keys, allowed
+values, the form of ids and periods). Checks that need several files (does the rule's entity
+exist, is its anchor a date column) live in :mod:`governance.policy.lint`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
+
+from governance.policy.periods import Period, parse_period
+
+CATEGORIES = (
+    "identification",
+    "contact",
+    "national_id",
+    "financial",
+    "correspondence",
+    "message_content",
+    "cv",
+    "video",
+    "photo",
+    "employment",
+    "document",
+    "technical",
+)
+IDENTIFIER_KINDS = ("email", "phone", "personas_kods", "name", "address", "iban")
+COLUMN_TYPES = ("text", "integer", "decimal", "date", "datetime", "boolean")
+LEGAL_BASES = (
+    "consent",
+    "contract",
+    "legal_obligation",
+    "vital_interests",
+    "public_task",
+    "legitimate_interests",
+)
+ROLES = ("controller", "processor")
+ORIGINS = ("subject", "client", "generated")
+ACTIONS = ("delete", "archive", "anonymise")
+ORDERS = ("oldest_first", "newest_first")
+RIGHTS = (
+    "access",
+    "rectification",
+    "erasure",
+    "restriction",
+    "objection",
+    "consent_withdrawal",
+    "portability",
+)
+
+Category = Literal[CATEGORIES]  # type: ignore[valid-type]
+IdentifierKind = Literal[IDENTIFIER_KINDS]  # type: ignore[valid-type]
+ColumnType = Literal[COLUMN_TYPES]  # type: ignore[valid-type]
+LegalBasis = Literal[LEGAL_BASES]  # type: ignore[valid-type]
+Role = Literal[ROLES]  # type: ignore[valid-type]
+Origin = Literal[ORIGINS]  # type: ignore[valid-type]
+Action = Literal[ACTIONS]  # type: ignore[valid-type]
+Order = Literal[ORDERS]  # type: ignore[valid-type]
+
+Identifier = Annotated[str, Field(strict=True, pattern=r"^[a-z][a-z0-9_]*$")]
+Text = Annotated[str, Field(strict=True, min_length=1)]
+
+
+class Frozen(BaseModel):
+    """Base of every policy model: immutable, unknown keys rejected.
+
+    Scalars are strict (``StrictStr``, ``StrictBool``...), so ``notice_version: 1.1`` (a float)
+    or ``allowed: "no"`` (a string) is an error rather than silently converted; lists stay lists
+    in YAML and become tuples here.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LocalText(Frozen):
+    """A text in both languages of the notice."""
+
+    lv: Text
+    en: Text
+
+    def get(self, lang: str) -> str:
+        return self.lv if lang == "lv" else self.en
+
+
+# --- policy.yaml ---------------------------------------------------------------------------
+
+
+class Controller(Frozen):
+    name: Text
+    contact: Text
+
+
+class Defaults(Frozen):
+    batch_size: Annotated[StrictInt, Field(gt=0)] = 1000
+    response_period: StrictStr = "P1M"
+    max_extension: StrictStr = "P2M"
+
+    @field_validator("response_period", "max_extension")
+    @classmethod
+    def _iso_period(cls, value: str) -> str:
+        parse_period(value)
+        return value
+
+
+#: The notice's own list of security measures; ``security_measures`` in policy.yaml replaces it.
+NOTICE_SECURITY_MEASURES = (
+    LocalText(lv="ugunsmūri", en="firewalls"),
+    LocalText(lv="pretvīrusu programmatūra", en="antivirus software"),
+    LocalText(lv="šifrēšana", en="encryption"),
+    LocalText(
+        lv="pasākumi tiek pastāvīgi pārskatīti un uzlaboti",
+        en="measures are reviewed and improved continuously",
+    ),
+)
+
+
+class PolicySettings(Frozen):
+    """``policy.yaml``: who the controller is and the engine's defaults."""
+
+    controller: Controller
+    notice_version: Text
+    supervisory_authority: Text
+    defaults: Defaults = Defaults()
+    security_measures: tuple[LocalText, ...] = NOTICE_SECURITY_MEASURES
+
+
+# --- purposes/<id>.yaml ---------------------------------------------------------------------
+
+
+class ProcessorController(Frozen):
+    """For a processor purpose: on whose behalf the data is processed (Art. 30(2)(a))."""
+
+    kind: Literal["client"]
+    description: Text
+
+
+class Recipient(Frozen):
+    id: Identifier
+    name: LocalText
+    basis: Text
+
+
+class RightOverride(Frozen):
+    allowed: StrictBool
+    reason: StrictStr | None = None
+
+    @model_validator(mode="after")
+    def _needs_reason(self) -> RightOverride:
+        if not (self.reason or "").strip():
+            raise ValueError(
+                "a rights override needs a reason: add reason: <why the derived rule does not apply>"
+            )
+        return self
+
+
+class RightsOverrides(Frozen):
+    access: RightOverride | None = None
+    rectification: RightOverride | None = None
+    erasure: RightOverride | None = None
+    restriction: RightOverride | None = None
+    objection: RightOverride | None = None
+    consent_withdrawal: RightOverride | None = None
+    portability: RightOverride | None = None
+
+    def given(self) -> dict[str, RightOverride]:
+        """The overrides written in the file, by right."""
+        return {right: getattr(self, right) for right in RIGHTS if getattr(self, right)}
+
+
+class RestsOn(Frozen):
+    """What a retention rule rests on: the notice's words, a statute, or a company decision."""
+
+    notice: Text | None = None
+    statute: Text | None = None
+    decided_by: Literal["company"] | None = None
+    reason: Text | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> RestsOn:
+        given = [key for key in ("notice", "statute", "decided_by") if getattr(self, key)]
+        if len(given) != 1:
+            found = ", ".join(given) if given else "none"
+            raise ValueError(
+                f"rests_on needs exactly one of notice, statute or decided_by (found: {found})"
+            )
+        if self.decided_by and not self.reason:
+            raise ValueError(
+                "rests_on with decided_by: company needs a reason: why the company chose this"
+            )
+        return self
+
+
+class RetentionRule(Frozen):
+    id: Identifier
+    entity: Text
+    anchor: Text
+    period: StrictStr
+    action: Action
+    order: Order = "oldest_first"
+    where: dict[str, Any] = {}
+    rests_on: RestsOn
+
+    @field_validator("period")
+    @classmethod
+    def _iso_period(cls, value: str) -> str:
+        parse_period(value)
+        return value
+
+    @field_validator("where")
+    @classmethod
+    def _scalars(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for column, wanted in value.items():
+            if not isinstance(wanted, str | int | float | bool | type(None)):
+                raise ValueError(
+                    f"where.{column} must be a single value (text, number, true/false or null)"
+                )
+        return value
+
+    @property
+    def parsed_period(self) -> Period:
+        return parse_period(self.period)
+
+
+class Purpose(Frozen):
+    """``purposes/<id>.yaml``: one processing purpose of the notice."""
+
+    id: Identifier
+    title: LocalText
+    description: LocalText
+    legal_basis: LegalBasis
+    additional_legal_bases: tuple[LegalBasis, ...] = ()
+    legal_basis_note: LocalText | None = None
+    role: Role
+    controller: ProcessorController | None = None
+    data_categories: Annotated[tuple[Category, ...], Field(min_length=1)]
+    data_subjects: tuple[LocalText, ...] = ()
+    data_origin: Annotated[tuple[Origin, ...], Field(min_length=1)]
+    recipients: tuple[Recipient, ...] = ()
+    entities: tuple[Text, ...] = ()
+    schedule: StrictStr | None = "@daily"
+    rights_overrides: RightsOverrides = RightsOverrides()
+    retention: tuple[RetentionRule, ...] = ()
+
+    @property
+    def legal_bases(self) -> tuple[str, ...]:
+        """The main basis first, then the additional ones."""
+        return (self.legal_basis, *self.additional_legal_bases)
+
+
+# --- sources/<system>.yaml ------------------------------------------------------------------
+
+
+class Column(Frozen):
+    category: Category
+    identifier: IdentifierKind | None = None
+    provided_by_subject: StrictBool = False
+    free_text: StrictBool = False
+    file: StrictBool = False
+    type: ColumnType = "text"
+
+
+class Link(Frozen):
+    """``{column: c, to: entity.column}``: this entity's ``c`` references another column."""
+
+    column: Text
+    to: Annotated[str, Field(strict=True, pattern=r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+){1,2}$")]
+
+
+class Entity(Frozen):
+    table: Text
+    primary_key: Text
+    purposes: tuple[Text, ...]
+    columns: Annotated[dict[str, Column], Field(min_length=1)]
+    links: tuple[Link, ...] = ()
+
+    def identifier_columns(self) -> dict[str, Column]:
+        return {name: col for name, col in self.columns.items() if col.identifier}
+
+    def subject_provided_columns(self) -> dict[str, Column]:
+        return {name: col for name, col in self.columns.items() if col.provided_by_subject}
+
+
+class Source(Frozen):
+    """``sources/<system>.yaml``: one system of the data map."""
+
+    system: Identifier
+    title: Text
+    kind: Literal["sql"]
+    conn_id: Text
+    files_conn_id: Text | None = None
+    files_root: Text | None = None
+    entities: Annotated[dict[str, Entity], Field(min_length=1)]
