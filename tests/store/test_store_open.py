@@ -103,8 +103,8 @@ def test_timestamps_round_trip_as_aware_utc(tmp_path):
             LegalHold(
                 id="h1",
                 scope_kind="time_range",
-                range_from=date(2023, 1, 1),
-                range_to=date(2023, 6, 30),
+                range_from=datetime(2023, 1, 1, tzinfo=UTC),
+                range_to=datetime(2023, 6, 30, tzinfo=UTC),
                 where={"status": "disputed"},
                 reason="tax audit",
                 placed_by="dpo",

@@ -9,6 +9,8 @@ as the SQLAlchemy SQLite documentation recommends, and a connection can ask for
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,18 @@ def create_store_engine(url: str | URL) -> Engine:
     return engine
 
 
+def _set_wal(cursor: Any) -> None:
+    """Switch to WAL; the switch ignores busy_timeout, so retry while another opener holds it."""
+    for attempt in range(200):
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 199:
+                raise
+            time.sleep(0.05)
+
+
 def _make_sqlite_transactional(engine: Engine, *, wal: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -56,7 +70,7 @@ def _make_sqlite_transactional(engine: Engine, *, wal: bool) -> None:
             cursor.execute("PRAGMA foreign_keys = ON")
             if wal:
                 # Readers (verify, the UI) then never block the writer, nor it them.
-                cursor.execute("PRAGMA journal_mode = WAL")
+                _set_wal(cursor)
         finally:
             cursor.close()
 
