@@ -1,0 +1,220 @@
+"""Which rows of a rule's entity are due, held, blocked or free to go: read-only, batch by batch.
+
+Rows are read in the rule's order (oldest first by default) with keyset pagination on
+``(anchor, primary key)``, so each batch is one short indexed query whatever the table's size,
+and rows removed by the sweep never shift the next page. Every row is classified exactly once:
+
+- ``due``: its retention period has run (:mod:`governance.retention.due`);
+- ``held``: due, but a legal hold covers it (or a row that depends on it);
+- ``blocked``: due, but rows of another entity with a retention rule of their own still point at
+  it (the customer whose billing the Accounting Law keeps), so it stays until they go;
+- ``actionable``: due, unheld, unblocked: the sweep removes it with its dependants and files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from governance.identity import InvalidIdentifier, subject_ref
+from governance.policy import Policy
+from governance.policy.models import RetentionRule
+from governance.retention.due import DueWindow, due_window
+from governance.retention.holds import HoldSet
+from governance.sources import SqlSources, dependants, governed_entities
+
+
+@dataclass(frozen=True)
+class RuleTarget:
+    """A rule resolved against the data map and the clock."""
+
+    purpose: str
+    rule: RetentionRule
+    window: DueWindow
+
+    @property
+    def entity(self) -> str:
+        return self.rule.entity
+
+
+@dataclass
+class Classified:
+    """One page of rows, sorted into the four classes (rows are plain dicts of the entity)."""
+
+    actionable: list[dict[str, Any]] = field(default_factory=list)
+    held: int = 0
+    blocked: int = 0
+    scanned: int = 0
+
+    @property
+    def due(self) -> int:
+        return len(self.actionable) + self.held + self.blocked
+
+
+def resolve(policy: Policy, purpose_id: str, rule_id: str, now: datetime) -> RuleTarget:
+    purpose = policy.purpose(purpose_id)
+    for rule in purpose.retention:
+        if rule.id == rule_id:
+            return RuleTarget(purpose_id, rule, due_window(rule.period, now))
+    known = ", ".join(r.id for r in purpose.retention) or "none"
+    raise KeyError(f"purpose {purpose_id!r} has no retention rule {rule_id!r}; rules: {known}")
+
+
+def subject_refs_of(policy: Policy, qualified: str, row: Mapping[str, Any]) -> set[str]:
+    """Keyed references of the identifiers in ``row`` (for subject holds); bad values skipped."""
+    refs = set()
+    for name, column in policy.entity(qualified).identifier_columns().items():
+        value = row.get(name)
+        if value in (None, ""):
+            continue
+        try:
+            refs.add(subject_ref(column.identifier, str(value)))
+        except InvalidIdentifier:
+            continue
+    return refs
+
+
+class Selector:
+    """Reads and classifies the rows of one rule; performs no writes."""
+
+    def __init__(self, policy: Policy, sources: SqlSources, target: RuleTarget, holds: HoldSet):
+        self.policy = policy
+        self.sources = sources
+        self.target = target
+        self.holds = holds
+        self.table = sources.table(target.entity)
+        self.pk = self.table.c[policy.entity(target.entity).primary_key]
+        self.anchor = self.table.c[target.rule.anchor]
+        # SQLite keeps datetimes as text in whatever format the writer used; paging on the raw
+        # stored text (same order) avoids re-binding a value in a different format, which
+        # would skip rows that share an anchor.
+        sqlite = sources.engine(target.entity.split(".")[0]).dialect.name == "sqlite"
+        self._key = sa.type_coerce(self.anchor, sa.String) if sqlite else self.anchor
+        self._governed = governed_entities(policy) - {target.entity}
+        self._needs_refs = holds.has_subject_holds()
+
+    # -- reading ---------------------------------------------------------------------------
+    def _page_query(self, after: tuple[Any, Any] | None, limit: int) -> sa.Select:
+        rule = self.target.rule
+        is_date = self.sources.is_date_column(self.target.entity, rule.anchor)
+        _, possible = self.target.window.bounds(date_column=is_date)
+        newest_first = rule.order == "newest_first"
+        query = sa.select(self.table, self._key.label("_page_key")).where(
+            self.anchor.is_not(None), self.anchor < possible
+        )
+        for column, value in rule.where.items():
+            query = query.where(self.table.c[column] == value)
+        key = sa.tuple_(self._key, self.pk)
+        if after is not None:
+            query = query.where(key < after if newest_first else key > after)
+        if newest_first:
+            return query.order_by(self.anchor.desc(), self.pk.desc()).limit(limit)
+        return query.order_by(self.anchor, self.pk).limit(limit)
+
+    def pages(self, conn: sa.Connection, batch_size: int) -> Iterator[list[dict[str, Any]]]:
+        """Pages of due rows in the rule's order; stops early once past the due boundary."""
+        after = None
+        oldest_first = self.target.rule.order != "newest_first"
+        while True:
+            rows = [dict(r._mapping) for r in conn.execute(self._page_query(after, batch_size))]
+            if not rows:
+                return
+            after = (rows[-1].pop("_page_key"), rows[-1][self.pk.name])
+            for row in rows[:-1]:
+                del row["_page_key"]
+            due = [r for r in rows if self.target.window.is_due(r[self.anchor.name])]
+            if due:
+                yield due
+            if oldest_first and len(due) < len(rows):
+                return  # sorted by anchor and the due set is a prefix: nothing further is due
+
+    # -- classifying -----------------------------------------------------------------------
+    def _covering_hold(self, qualified: str, row: Mapping[str, Any], anchor: Any) -> str | None:
+        if not self.holds:
+            return None
+        pk = row[self.policy.entity(qualified).primary_key]
+        refs = subject_refs_of(self.policy, qualified, row) if self._needs_refs else ()
+        return self.holds.covers(qualified, pk, anchor=anchor, row=row, subject_refs=refs)
+
+    def classify(self, conn: sa.Connection, rows: Sequence[dict[str, Any]]) -> Classified:
+        result = Classified(scanned=len(rows))
+        candidates = []
+        for row in rows:
+            if self._covering_hold(self.target.entity, row, row[self.anchor.name]):
+                result.held += 1
+            else:
+                candidates.append(row)
+        blocked_by_rule, held_below = self._blocked_by_dependants(conn, candidates)
+        for row in candidates:
+            key = row[self.pk.name]
+            if key in held_below:
+                result.held += 1
+            elif key in blocked_by_rule:
+                result.blocked += 1
+            else:
+                result.actionable.append(row)
+        return result
+
+    def _blocked_by_dependants(
+        self, conn: sa.Connection, rows: Sequence[dict[str, Any]]
+    ) -> tuple[set[Any], set[Any]]:
+        """Parent keys with governed dependants, and parent keys with held dependants."""
+        governed: set[Any] = set()
+        held: set[Any] = set()
+        if not rows:
+            return governed, held
+        for root_key, qualified, row in self.dependant_rows(conn, rows, include_governed=True):
+            if qualified in self._governed:
+                governed.add(root_key)
+            elif self._covering_hold(qualified, row, None):
+                held.add(root_key)
+        return governed, held
+
+    def dependant_rows(
+        self,
+        conn: sa.Connection,
+        rows: Sequence[dict[str, Any]],
+        *,
+        include_governed: bool = False,
+    ) -> Iterator[tuple[Any, str, dict[str, Any]]]:
+        """``(root primary key, entity, row)`` for every row hanging off ``rows``, depth first.
+
+        Governed dependants are yielded (when asked) but not descended into: their own rule
+        decides about them and what hangs off them.
+        """
+        frontier: list[tuple[str, list[tuple[Any, dict[str, Any]]]]] = [
+            (self.target.entity, [(r[self.pk.name], r) for r in rows])
+        ]
+        while frontier:
+            qualified, parents = frontier.pop()
+            for dep in dependants(self.policy, qualified):
+                if dep.child in self._governed and not include_governed:
+                    continue
+                yield from self._children(conn, dep, parents, frontier)
+
+    def _children(self, conn, dep, parents, frontier) -> Iterator[tuple[Any, str, dict[str, Any]]]:
+        by_value: dict[Any, list[Any]] = {}
+        for root, row in parents:
+            by_value.setdefault(row[dep.parent_column], []).append(root)
+        table = self.sources.table(dep.child)
+        fk = table.c[dep.fk_column]
+        found: list[tuple[Any, dict[str, Any]]] = []
+        values = [v for v in by_value if v is not None]
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            for r in conn.execute(sa.select(table).where(fk.in_(chunk))):
+                child = dict(r._mapping)
+                for root in by_value[child[dep.fk_column]]:
+                    found.append((root, child))
+                    yield root, dep.child, child
+        if found and dep.child not in self._governed:
+            frontier.append((dep.child, found))
+
+
+def holds_relevant(holds: HoldSet, entities: Collection[str]) -> bool:
+    """Whether any hold could matter for these entities (saves scanning when none can)."""
+    return bool(holds) and any(holds.may_cover(entity) for entity in entities)

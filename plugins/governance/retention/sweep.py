@@ -1,0 +1,290 @@
+"""Plan, sweep and verify one retention rule: the engine behind every ``retention__*`` DAG.
+
+Safety comes from the order of work inside each batch:
+
+1. classify the page (:mod:`governance.retention.selection`): held and blocked rows are skipped;
+2. ``archive`` only: write the rows, their dependants and their files to the encrypted archive
+   store (a batch object written whole, so a crash leaves either all of it or none);
+3. remove the files of the rows and their dependants (a file already gone is fine);
+4. delete dependants, deepest first, then the rows, in ONE source transaction.
+
+A crash anywhere leaves rows that are still due, so the next run picks them up: nothing is
+deleted twice (it is gone) or missed (it is still there). A crash between 2 and 4 may archive a
+row twice, in two batches of its set; restoring skips rows already present. Each batch
+re-checks every row against the clock and the holds just before deleting it, so a hold placed
+during a sweep is honoured from the next batch on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from governance.audit.logline import log_decision
+from governance.policy import Policy
+from governance.retention.holds import HoldSet
+from governance.retention.selection import RuleTarget, Selector, resolve
+from governance.sources import SqlSources
+
+log = logging.getLogger("governance.retention")
+
+
+@dataclass(frozen=True)
+class RuleCounts:
+    """What a plan or a sweep found; carries no personal data, so it may cross XCom."""
+
+    due: int = 0
+    held: int = 0
+    blocked: int = 0
+    actionable: int = 0
+    not_due: int = 0
+    removed: int = 0
+    dependants_removed: int = 0
+    files_removed: int = 0
+    batches: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SweepOptions:
+    batch_size: int = 1000
+    archive_set: str | None = None  # required for archive rules: where this run's batches go
+    # Called after each committed batch with its number; tests use it to simulate a crash.
+    after_batch: Callable[[int], None] | None = None
+
+
+def _count_not_due(conn: sa.Connection, selector: Selector) -> int:
+    """Rows with an anchor that is not yet due (never-due rows without anchor are not counted)."""
+    rule = selector.target.rule
+    is_date = selector.sources.is_date_column(selector.target.entity, rule.anchor)
+    certain, _ = selector.target.window.bounds(date_column=is_date)
+    query = sa.select(selector.anchor).where(selector.anchor >= certain)
+    for column, value in rule.where.items():
+        query = query.where(selector.table.c[column] == value)
+    return sum(1 for (anchor,) in conn.execute(query) if not selector.target.window.is_due(anchor))
+
+
+def plan_rule(
+    policy: Policy,
+    sources: SqlSources,
+    purpose_id: str,
+    rule_id: str,
+    *,
+    now: datetime,
+    holds: HoldSet,
+    batch_size: int = 5000,
+) -> RuleCounts:
+    """Count what a sweep would do, changing nothing."""
+    target = resolve(policy, purpose_id, rule_id, now)
+    selector = Selector(policy, sources, target, holds)
+    due = held = blocked = actionable = 0
+    with sources.engine(target.entity.split(".")[0]).connect() as conn:
+        for page in selector.pages(conn, batch_size):
+            sorted_page = selector.classify(conn, page)
+            due += sorted_page.due
+            held += sorted_page.held
+            blocked += sorted_page.blocked
+            actionable += len(sorted_page.actionable)
+        not_due = _count_not_due(conn, selector)
+    counts = RuleCounts(due=due, held=held, blocked=blocked, actionable=actionable, not_due=not_due)
+    _log("retention.plan", policy, target, counts)
+    return counts
+
+
+def sweep_rule(
+    policy: Policy,
+    sources: SqlSources,
+    purpose_id: str,
+    rule_id: str,
+    *,
+    now: datetime,
+    holds: HoldSet,
+    options: SweepOptions | None = None,
+    archive_store: Any = None,
+) -> RuleCounts:
+    """Carry out the rule's action on every due, unheld, unblocked row, batch by batch."""
+    options = options or SweepOptions()
+    target = resolve(policy, purpose_id, rule_id, now)
+    action = target.rule.action
+    if action == "anonymise":
+        raise NotImplementedError(
+            f"rule {purpose_id}.{rule_id}: action 'anonymise' needs the anonymisation module"
+        )
+    if action == "archive" and (archive_store is None or not options.archive_set):
+        raise ValueError(
+            f"rule {purpose_id}.{rule_id} archives: pass archive_store and options.archive_set"
+        )
+    selector = Selector(policy, sources, target, holds)
+    system = target.entity.split(".")[0]
+    engine = sources.engine(system)
+    files_root = sources.files_root(system)
+    totals = dict.fromkeys(("due", "held", "blocked", "removed", "dependants", "files"), 0)
+    batches = _next_batch_number(archive_store, options.archive_set) if action == "archive" else 0
+    first_batch = batches
+
+    with engine.connect() as reader:
+        for page in selector.pages(reader, options.batch_size):
+            reader.rollback()  # end the read snapshot so the writer below is not blocked
+            with engine.begin() as conn:
+                classified = selector.classify(conn, page)
+                totals["due"] += classified.due
+                totals["held"] += classified.held
+                totals["blocked"] += classified.blocked
+                if not classified.actionable:
+                    continue
+                deps = list(selector.dependant_rows(conn, classified.actionable))
+                files = _file_paths(policy, target.entity, classified.actionable, deps)
+                if action == "archive":
+                    _archive_batch(
+                        archive_store,
+                        options.archive_set,
+                        batches,
+                        target,
+                        classified.actionable,
+                        deps,
+                        files,
+                        files_root,
+                    )
+                totals["files"] += _remove_files(files_root, files)
+                totals["dependants"] += _delete_rows(conn, sources, policy, deps)
+                totals["removed"] += _delete_parents(conn, selector, classified.actionable)
+            batches += 1
+            if options.after_batch:
+                options.after_batch(batches)
+    counts = RuleCounts(
+        due=totals["due"],
+        held=totals["held"],
+        blocked=totals["blocked"],
+        actionable=totals["removed"],
+        removed=totals["removed"],
+        dependants_removed=totals["dependants"],
+        files_removed=totals["files"],
+        batches=batches - first_batch,
+    )
+    _log("retention.sweep", policy, target, counts, action=action)
+    return counts
+
+
+def verify_rule(
+    policy: Policy,
+    sources: SqlSources,
+    purpose_id: str,
+    rule_id: str,
+    *,
+    now: datetime,
+    holds: HoldSet,
+    planned: RuleCounts,
+) -> tuple[bool, RuleCounts, list[str]]:
+    """Re-query after a sweep: nothing due and free to go remains; nothing not yet due was lost.
+
+    Returns ``(ok, counts now, problems)``; problems are PII-free sentences.
+    """
+    after = plan_rule(policy, sources, purpose_id, rule_id, now=now, holds=holds)
+    problems = []
+    if after.actionable:
+        problems.append(f"{after.actionable} due, unheld records remain")
+    if after.not_due < planned.not_due:
+        problems.append(f"records not yet due fell from {planned.not_due} to {after.not_due}")
+    return not problems, after, problems
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def _log(event: str, policy: Policy, target: RuleTarget, counts: RuleCounts, **extra) -> None:
+    purpose = policy.purpose(target.purpose)
+    log_decision(
+        log,
+        event,
+        purpose=target.purpose,
+        rule=target.rule.id,
+        legal_basis=purpose.legal_basis,
+        entity=target.entity,
+        anchor=target.rule.anchor,
+        period=target.rule.period,
+        **extra,
+        **{k: v for k, v in counts.as_dict().items() if v or k in ("due", "held")},
+        policy_version=policy.version[:12],
+    )
+
+
+def _file_paths(
+    policy: Policy,
+    qualified: str,
+    rows: list[dict[str, Any]],
+    deps: list[tuple[Any, str, dict[str, Any]]],
+) -> list[str]:
+    paths = []
+    for entity_name, row in [(qualified, r) for r in rows] + [(e, r) for _, e, r in deps]:
+        for column, spec in policy.entity(entity_name).columns.items():
+            if spec.file and row.get(column):
+                paths.append(str(row[column]))
+    return paths
+
+
+def _remove_files(root, paths: list[str]) -> int:
+    removed = 0
+    if root is None:
+        return 0
+    for relative in paths:
+        target = root / relative
+        if target.exists():
+            target.unlink()
+            removed += 1
+    return removed
+
+
+def _delete_rows(conn, sources: SqlSources, policy: Policy, deps) -> int:
+    """Delete dependants deepest first (they were collected parents-before-children)."""
+    by_entity: dict[str, set[Any]] = {}
+    order: list[str] = []
+    for _, entity_name, row in deps:
+        if entity_name not in by_entity:
+            by_entity[entity_name] = set()
+            order.append(entity_name)
+        by_entity[entity_name].add(row[policy.entity(entity_name).primary_key])
+    deleted = 0
+    for entity_name in reversed(order):
+        table = sources.table(entity_name)
+        pk = table.c[policy.entity(entity_name).primary_key]
+        keys = sorted(by_entity[entity_name])
+        for start in range(0, len(keys), 500):
+            deleted += conn.execute(
+                sa.delete(table).where(pk.in_(keys[start : start + 500]))
+            ).rowcount
+    return deleted
+
+
+def _delete_parents(conn, selector: Selector, rows: list[dict[str, Any]]) -> int:
+    keys = [r[selector.pk.name] for r in rows]
+    deleted = 0
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        deleted += conn.execute(sa.delete(selector.table).where(selector.pk.in_(chunk))).rowcount
+    return deleted
+
+
+def _next_batch_number(archive_store: Any, set_id: str | None) -> int:
+    if archive_store is None or not set_id:
+        return 0
+    return archive_store.next_batch_number(set_id)
+
+
+def _archive_batch(store, set_id, batch_no, target, rows, deps, files, files_root) -> None:
+    children: dict[str, list[dict[str, Any]]] = {}
+    for _, entity_name, row in deps:
+        children.setdefault(entity_name, []).append(row)
+    blobs = {}
+    if files_root is not None:
+        for relative in files:
+            path = files_root / relative
+            if path.exists():
+                blobs[relative] = path.read_bytes()
+    store.write_batch(
+        set_id, batch_no, entity=target.entity, rows=rows, files=blobs, children=children
+    )

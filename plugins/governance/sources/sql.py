@@ -1,0 +1,81 @@
+"""SQL sources: one SQLAlchemy engine per system, tables reflected once, files beside them.
+
+Connections come from the data map's ``conn_id`` through :mod:`governance.connections` (the
+same ``AIRFLOW_CONN_*`` variables Airflow reads). A database that cannot be reached raises
+:class:`SourceUnavailable`, a transient error the DAGs retry with back-off.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
+from upath import UPath
+
+from governance.connections import get_connection
+from governance.errors import GovernanceError
+from governance.policy import Policy
+from governance.store.engine import create_store_engine
+
+
+class SourceUnavailable(GovernanceError):
+    """A source system could not be reached; transient, so worth a retry."""
+
+
+class SqlSources:
+    """Lazy engines and reflected tables for the systems of a policy's data map."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self._engines: dict[str, sa.Engine] = {}
+        self._tables: dict[str, sa.Table] = {}
+
+    def engine(self, system: str) -> sa.Engine:
+        if system not in self._engines:
+            source = self.policy.sources[system]
+            url = get_connection(source.conn_id).sqlalchemy_url()
+            if url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).exists():
+                raise SourceUnavailable(
+                    f"source {system!r}: the database of connection {source.conn_id!r} does not "
+                    "exist (build the demo estate with `governance demo-estate`)"
+                )
+            self._engines[system] = create_store_engine(url)
+        return self._engines[system]
+
+    def table(self, qualified: str) -> sa.Table:
+        """The reflected table of ``system.entity``."""
+        if qualified not in self._tables:
+            ref = self.policy.locate(qualified)
+            try:
+                self._tables[qualified] = sa.Table(
+                    ref.entity.table, sa.MetaData(), autoload_with=self.engine(ref.system)
+                )
+            except OperationalError as exc:
+                raise SourceUnavailable(
+                    f"source {ref.system!r} is not reachable ({type(exc.orig).__name__})"
+                ) from None
+        return self._tables[qualified]
+
+    def is_date_column(self, qualified: str, column: str) -> bool:
+        declared = self.policy.entity(qualified).columns[column].type
+        return declared == "date"
+
+    def files_root(self, system: str) -> UPath | None:
+        """Where the files of ``system`` live, or None when it has no file store."""
+        source = self.policy.sources[system]
+        if not source.files_conn_id:
+            return None
+        conn = get_connection(source.files_conn_id)
+        base = conn.extra.get("path") or conn.host
+        if not base:
+            raise SourceUnavailable(
+                f"file store connection {source.files_conn_id!r} has no extra.path"
+            )
+        return UPath(base) / (source.files_root or system)
+
+    def dispose(self) -> None:
+        for engine in self._engines.values():
+            engine.dispose()
+        self._engines.clear()
+        self._tables.clear()
