@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -59,7 +60,7 @@ def test_typed_rows_children_and_files_round_trip(root):
 def test_nothing_is_readable_at_rest(tmp_path):
     store = ArchiveStore(tmp_path, Fernet.generate_key())
     path = store.write_batch("p/r/x", 0, entity="s.e", rows=ROWS, files={"f": b"SECRETFILE"})
-    raw = open(path, "rb").read()
+    raw = Path(path).read_bytes()
     assert "Bērziņa".encode() not in raw and b"SECRETFILE" not in raw and b"Anna" not in raw
 
 
@@ -68,9 +69,9 @@ def test_wrong_key_and_tampering_are_errors_without_content(tmp_path):
     path = ArchiveStore(tmp_path, key).write_batch("p/r/x", 0, entity="s.e", rows=ROWS)
     with pytest.raises(ArchiveError, match="cannot decrypt"):
         list(ArchiveStore(tmp_path, Fernet.generate_key()).read_batches("p/r/x"))
-    data = bytearray(open(path, "rb").read())
+    data = bytearray(Path(path).read_bytes())
     data[40] ^= 1
-    open(path, "wb").write(bytes(data))
+    Path(path).write_bytes(bytes(data))
     with pytest.raises(ArchiveError) as caught:
         list(ArchiveStore(tmp_path, key).read_batches("p/r/x"))
     assert "Anna" not in str(caught.value)
