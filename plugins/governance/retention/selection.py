@@ -95,6 +95,8 @@ class Selector:
         sqlite = sources.engine(target.entity.split(".")[0]).dialect.name == "sqlite"
         self._key = sa.type_coerce(self.anchor, sa.String) if sqlite else self.anchor
         self._governed = governed_entities(policy) - {target.entity}
+        is_date = sources.is_date_column(target.entity, target.rule.anchor)
+        self._certain, self._possible = target.window.bounds(date_column=is_date)
         self._needs_refs = holds.has_subject_holds()
 
     # -- reading ---------------------------------------------------------------------------
@@ -126,11 +128,58 @@ class Selector:
             after = (rows[-1].pop("_page_key"), rows[-1][self.pk.name])
             for row in rows[:-1]:
                 del row["_page_key"]
-            due = [r for r in rows if self.target.window.is_due(r[self.anchor.name])]
+            certain = self._certain
+            name = self.anchor.name
+            due = [r for r in rows if r[name] < certain or self.target.window.is_due(r[name])]
             if due:
                 yield due
             if oldest_first and len(due) < len(rows):
                 return  # sorted by anchor and the due set is a prefix: nothing further is due
+
+    def can_delete_in_bulk(self) -> bool:
+        """True when due rows need no per-row judgement: no holds, nothing hangs off them.
+        Then the certainly-due range can be deleted by key range in the database."""
+        return not self.holds and not dependants(self.policy, self.target.entity)
+
+    def bulk_delete_batch(
+        self, conn: sa.Connection, after: Any, batch_size: int, remove_files: Any = None
+    ) -> tuple[Any, int]:
+        """Delete up to ``batch_size`` certainly-due rows after key ``after`` (oldest first).
+
+        Finds the batch's last key with an index scan, removes the files the range names
+        (``remove_files(paths)``), then deletes the range in one statement; only file paths
+        travel to Python. Returns ``(last key, rows deleted)``; ``(None, n)`` for the last batch.
+        """
+        where = [self.anchor.is_not(None), self.anchor < self._certain]
+        where += [self.table.c[c] == v for c, v in self.target.rule.where.items()]
+        key = sa.tuple_(self._key, self.pk)
+        if after is not None:
+            where.append(key > sa.tuple_(*after))
+        boundary = conn.execute(
+            sa.select(self._key, self.pk)
+            .where(*where)
+            .order_by(self.anchor, self.pk)
+            .offset(batch_size - 1)
+            .limit(1)
+        ).first()
+        last = tuple(boundary) if boundary is not None else None
+        if last is not None:
+            where.append(key <= sa.tuple_(*last))
+        file_columns = [
+            self.table.c[name]
+            for name, column in self.policy.entity(self.target.entity).columns.items()
+            if column.file
+        ]
+        if file_columns and remove_files is not None:
+            paths = [
+                value
+                for row in conn.execute(sa.select(*file_columns).where(*where))
+                for value in row
+                if value
+            ]
+            remove_files(paths)
+        deleted = conn.execute(sa.delete(self.table).where(*where)).rowcount
+        return last, deleted
 
     # -- classifying -----------------------------------------------------------------------
     def _covering_hold(self, qualified: str, row: Mapping[str, Any], anchor: Any) -> str | None:

@@ -129,6 +129,25 @@ def sweep_rule(
     batches = _next_batch_number(archive_store, options.archive_set) if action == "archive" else 0
     first_batch = batches
 
+    if action == "delete" and selector.can_delete_in_bulk() and target.rule.order != "newest_first":
+        after: Any = ()
+
+        def remove(paths: list[str]) -> None:
+            totals["files"] += _remove_files(files_root, paths)
+
+        while after is not None:
+            with engine.begin() as conn:
+                after, deleted = selector.bulk_delete_batch(
+                    conn, after or None, options.batch_size, remove
+                )
+            totals["due"] += deleted
+            totals["removed"] += deleted
+            if deleted:
+                batches += 1
+                if options.after_batch:
+                    options.after_batch(batches)
+    # Rows needing judgement: all of them when holds, dependants or files exist; otherwise
+    # only the few near the boundary that the bulk path leaves.
     with engine.connect() as reader:
         for page in selector.pages(reader, options.batch_size):
             reader.rollback()  # end the read snapshot so the writer below is not blocked
