@@ -170,15 +170,16 @@ class Selector:
             for name, column in self.policy.entity(self.target.entity).columns.items()
             if column.file
         ]
-        if file_columns and remove_files is not None:
-            paths = [
-                value
-                for row in conn.execute(sa.select(*file_columns).where(*where))
-                for value in row
-                if value
-            ]
-            remove_files(paths)
-        deleted = conn.execute(sa.delete(self.table).where(*where)).rowcount
+        statement = sa.delete(self.table).where(*where)
+        if not file_columns:
+            return last, conn.execute(statement).rowcount
+        # One statement deletes the range and hands back the file paths it named; the files
+        # go before the transaction commits, so a failure there rolls the rows back.
+        result = conn.execute(statement.returning(*file_columns))
+        returned = result.all()
+        if remove_files is not None:
+            remove_files([value for row in returned for value in row if value])
+        deleted = len(returned)
         return last, deleted
 
     # -- classifying -----------------------------------------------------------------------
