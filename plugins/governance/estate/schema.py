@@ -1,0 +1,91 @@
+"""The tables of the demo estate, one metadata per source system (see docs/demo-estate.md).
+
+Declared compactly: ``name: type`` with ``->table.column`` for foreign keys. Every date,
+timestamp and foreign-key column is indexed, as a production system's would be for its queries.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+_TYPES = {
+    "int": sa.Integer,
+    "text": sa.Text,
+    "date": sa.Date,
+    "ts": sa.DateTime,
+    "num": lambda: sa.Numeric(12, 2),
+    "bool": sa.Boolean,
+}
+
+SPEC: dict[str, dict[str, str]] = {
+    "helpdesk": {
+        "contacts": "full_name:text email:text phone:text created_at:ts last_message_at:ts",
+        "messages": "contact_id:int->contacts.id channel:text received_at:ts subject:text body:text answered_at:ts",
+    },
+    "print_shop": {
+        "clients": "name:text reg_no:text",
+        "print_jobs": "client_id:int->clients.id job_type:text printed_at:ts handed_to_post_at:ts",
+        "recipients": "client_id:int->clients.id full_name:text address:text postcode:text city:text imported_at:ts",
+        "mail_items": "job_id:int->print_jobs.id recipient_id:int->recipients.id postcode:text printed_at:ts",
+    },
+    "mailer": {
+        "campaigns": "client_name:text name:text sent_at:ts",
+        "email_messages": "campaign_id:int->campaigns.id recipient_email:text recipient_name:text subject:text body:text sent_at:ts archived:bool",
+    },
+    "einvoice": {
+        "invoice_recipients": "client_name:text full_name:text email:text address:text iban:text",
+        "invoices": "recipient_id:int->invoice_recipients.id invoice_no:text service:text amount:num period_start:date period_end:date invoice_date:date sent_at:ts channel:text",
+    },
+    "archive": {
+        "documents": "client_name:text doc_type:text subject_name:text subject_personas_kods:text extracted_text:text file_path:text pages:int document_date:date archived_at:ts",
+    },
+    "parcel_locker": {
+        "customers": "full_name:text personas_kods:text email:text phone:text address:text contract_start:date contract_end:date",
+        "lockers": "customer_id:int->customers.id address:text installed_at:date removed_at:date",
+        "deliveries": "locker_id:int->lockers.id partner_name:text tracking_no:text recipient_phone:text delivered_at:ts",
+        "billing": "customer_id:int->customers.id iban:text amount:num invoice_no:text invoice_date:date",
+    },
+    "sms_gateway": {
+        "sms_messages": "client_name:text recipient_phone:text body:text sent_at:ts status:text",
+    },
+    "procurement": {
+        "tenders": "procurement_ref:text title:text contracting_authority:text submitted_at:date concluded_at:date",
+        "experts": "tender_id:int->tenders.id full_name:text email:text phone:text role:text cv_path:text diploma_path:text",
+    },
+    "recruitment": {
+        "vacancies": "title:text published_at:date competition_end:date",
+        "candidates": "vacancy_id:int->vacancies.id full_name:text email:text phone:text personas_kods:text address:text motivation_letter:text cv_path:text applied_at:ts competition_end:date",
+    },
+    "cctv": {
+        "cameras": "location:text",
+        "recordings": "camera_id:int->cameras.id recorded_at:ts duration_s:int file_path:text incident_ref:text",
+    },
+    "website": {
+        "events": "title:text held_on:date",
+        "participants": "event_id:int->events.id full_name:text company_name:text email:text registered_at:ts",
+        "photos": "event_id:int->events.id file_path:text caption:text published_at:ts",
+    },
+}
+
+SYSTEMS = tuple(SPEC)
+
+
+def metadata_for(system: str) -> sa.MetaData:
+    """A fresh MetaData holding the system's tables."""
+    metadata = sa.MetaData()
+    for table_name, spec in SPEC[system].items():
+        columns: list[sa.Column] = [
+            sa.Column("id", sa.Integer, primary_key=True, autoincrement=False)
+        ]
+        for item in spec.split():
+            name, _, rest = item.partition(":")
+            type_name, _, target = rest.partition("->")
+            args = [sa.ForeignKey(target)] if target else []
+            indexed = bool(target) or type_name in ("date", "ts")
+            columns.append(sa.Column(name, _TYPES[type_name](), *args, index=indexed))
+        sa.Table(table_name, metadata, *columns)
+    return metadata
+
+
+def column_names(system: str, table: str) -> list[str]:
+    return ["id"] + [item.partition(":")[0] for item in SPEC[system][table].split()]
