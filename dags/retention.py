@@ -7,27 +7,12 @@ after the plans. The work is done by ``governance.retention.tasks``; this file o
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from airflow.sdk import DAG, Asset, Param, TaskGroup, get_current_context, task
 from airflow.sdk.exceptions import AirflowSkipException
 
+from governance.airflow_glue import DEFAULT_ARGS, actor, run_id, run_moment
 from governance.policy import load_policy
 from governance.policy.periods import period_in_words
-
-DEFAULT_ARGS = {
-    "owner": "data-protection",
-    "retries": 3,
-    "retry_delay": timedelta(seconds=30),
-    "retry_exponential_backoff": True,
-    "max_retry_delay": timedelta(minutes=10),
-}
-
-
-def _now():
-    """The run's moment: every task of a run judges "due" against the same clock."""
-    dag_run = get_current_context()["dag_run"]
-    return dag_run.run_after
 
 
 def _doc(purpose) -> str:
@@ -85,7 +70,7 @@ def build_retention_dag(purpose) -> DAG:
         def plan(rule_id: str) -> dict:
             from governance.retention import tasks
 
-            return tasks.plan(purpose.id, rule_id, _now())
+            return tasks.plan(purpose.id, rule_id, run_moment())
 
         @task
         def sweep(rule_id: str, planned: dict) -> dict:
@@ -96,24 +81,23 @@ def build_retention_dag(purpose) -> DAG:
                 raise AirflowSkipException("dry run: stopping after the plan")
             if not planned["actionable"]:
                 return {"removed": 0, "dependants_removed": 0, "files_removed": 0}
-            return tasks.sweep(purpose.id, rule_id, _now(), context["run_id"])
+            return tasks.sweep(purpose.id, rule_id, run_moment(), run_id())
 
-        @task
+        @task(retries=0)  # a failed verification is a finding, not a transient error
         def verify(rule_id: str, planned: dict, swept: dict) -> dict:
             from governance.retention import tasks
 
-            return tasks.verify(purpose.id, rule_id, _now(), planned)
+            return tasks.verify(purpose.id, rule_id, run_moment(), planned)
 
         @task
         def record(rule_id: str, planned: dict, swept: dict, verified: dict) -> int:
             from governance.retention import tasks
 
-            context = get_current_context()
             return tasks.record(
                 purpose.id,
                 rule_id,
-                run_id=context["run_id"],
-                actor=f"airflow:{context['dag'].dag_id}",
+                run_id=run_id(),
+                actor=actor(),
                 planned=planned,
                 swept=swept,
                 verified=verified,

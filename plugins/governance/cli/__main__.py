@@ -1,5 +1,8 @@
+"""``python -m governance.cli``."""
+
 import sys
 
 from governance.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())
