@@ -68,6 +68,10 @@ class CheckedPolicy:
     problems: list[Problem] = field(default_factory=list)
 
 
+#: Actions the retention engine can carry out today; ``anonymise`` joins with its module.
+EXECUTABLE_ACTIONS = ("delete", "archive")
+
+
 def check_policy(directory: Path) -> CheckedPolicy:
     """Lint the folder; return the valid models and the sorted problems."""
     linter = _Linter(directory)
@@ -281,6 +285,14 @@ class _Linter:
             self.check_rule(rel, here, purpose, rule)
 
     def check_rule(self, rel: str, here: KeyPath, purpose: Purpose, rule: Any) -> None:
+        if rule.action not in EXECUTABLE_ACTIONS:
+            self.report(
+                rel,
+                (*here, "action"),
+                f"rule '{rule.id}': action '{rule.action}' cannot be carried out yet (the "
+                "anonymisation module has not landed); expected one of: "
+                + ", ".join(EXECUTABLE_ACTIONS),
+            )
         try:
             found = self.resolve_entity(rule.entity)
         except _Unknown as exc:
