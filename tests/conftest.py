@@ -31,33 +31,6 @@ os.environ["GOVERNANCE_STORE_URL"] = f"sqlite:///{_SESSION / 'home' / 'governanc
 os.environ.setdefault("GOVERNANCE_SUBJECT_KEY", "test-subject-key-0123456789abcdef")
 (_SESSION / "airflow").mkdir(parents=True, exist_ok=True)
 
-SYSTEMS = (
-    "helpdesk",
-    "print_shop",
-    "mailer",
-    "einvoice",
-    "archive",
-    "parcel_locker",
-    "sms_gateway",
-    "procurement",
-    "recruitment",
-    "cctv",
-    "website",
-)
-
-
-def estate_connections(estate: Path) -> dict[str, str]:
-    """The AIRFLOW_CONN_* variables scripts/with-env exports for an estate folder."""
-    env = {
-        f"AIRFLOW_CONN_ESTATE_{s.upper()}": "sqlite://"
-        + str(estate / f"{s}.db").replace("/", "%2F")
-        for s in SYSTEMS
-    }
-    env["AIRFLOW_CONN_ESTATE_FILES"] = '{"conn_type": "fs", "extra": {"path": "%s"}}' % (
-        estate / "files"
-    )
-    return env
-
 
 @pytest.fixture(scope="session")
 def airflow_db() -> None:

@@ -7,8 +7,16 @@ from governance.policy import lint_policy, load_policy
 from governance.policy.ropa import render_ropa
 
 DIGEST_IDS = {
-    "communication", "correspondence", "email_dispatch", "e_invoicing", "digital_archive",
-    "parcel_locker", "sms_messaging", "procurement", "recruitment", "video_surveillance",
+    "communication",
+    "correspondence",
+    "email_dispatch",
+    "e_invoicing",
+    "digital_archive",
+    "parcel_locker",
+    "sms_messaging",
+    "procurement",
+    "recruitment",
+    "video_surveillance",
     "event_publicity",
 }
 
@@ -32,7 +40,12 @@ def test_all_eleven_purposes_with_both_titles_and_rules():
 def test_periods_the_notice_states_are_encoded_exactly():
     policy = load_policy()
     (cctv,) = policy.purpose("video_surveillance").retention
-    assert (cctv.period, cctv.anchor, cctv.action, cctv.order) == ("P30D", "recorded_at", "delete", "oldest_first")
+    assert (cctv.period, cctv.anchor, cctv.action, cctv.order) == (
+        "P30D",
+        "recorded_at",
+        "delete",
+        "oldest_first",
+    )
     assert "30 dienām" in cctv.rests_on.notice
     (candidates,) = policy.purpose("recruitment").retention
     assert (candidates.period, candidates.anchor) == ("P6M", "competition_end")

@@ -16,11 +16,25 @@ def _compose() -> dict:
 def test_services_and_their_wiring():
     compose = _compose()
     services = compose["services"]
-    assert {"postgres", "airflow-init", "airflow-apiserver", "airflow-scheduler",
-            "airflow-dag-processor", "airflow-triggerer"} <= set(services)
+    assert {
+        "postgres",
+        "airflow-init",
+        "airflow-apiserver",
+        "airflow-scheduler",
+        "airflow-dag-processor",
+        "airflow-triggerer",
+    } <= set(services)
     assert services["postgres"]["image"] == "postgres:16"
-    for name in ("airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer"):
-        assert services[name]["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
+    for name in (
+        "airflow-apiserver",
+        "airflow-scheduler",
+        "airflow-dag-processor",
+        "airflow-triggerer",
+    ):
+        assert (
+            services[name]["depends_on"]["airflow-init"]["condition"]
+            == "service_completed_successfully"
+        )
     assert services["airflow-apiserver"]["ports"] == ["127.0.0.1:8080:8080"]
 
 
@@ -30,8 +44,12 @@ def test_every_demo_source_has_a_connection_and_secrets_come_from_env():
     env = _compose()["services"]["airflow-scheduler"]["environment"]
     for source in load_policy().sources.values():
         assert f"AIRFLOW_CONN_{source.conn_id.upper()}" in env
-    for secret in ("AIRFLOW__CORE__FERNET_KEY", "AIRFLOW__API_AUTH__JWT_SECRET",
-                   "GOVERNANCE_SUBJECT_KEY", "GOVERNANCE_ARCHIVE_KEY"):
+    for secret in (
+        "AIRFLOW__CORE__FERNET_KEY",
+        "AIRFLOW__API_AUTH__JWT_SECRET",
+        "GOVERNANCE_SUBJECT_KEY",
+        "GOVERNANCE_ARCHIVE_KEY",
+    ):
         assert env[secret] == "${" + secret + "}"
         assert f"{secret}=" in (ROOT / ".env.example").read_text()
 

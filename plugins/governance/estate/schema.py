@@ -6,6 +6,9 @@ timestamp and foreign-key column is indexed, as a production system's would be f
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import sqlalchemy as sa
 
 _TYPES = {
@@ -89,3 +92,18 @@ def metadata_for(system: str) -> sa.MetaData:
 
 def column_names(system: str, table: str) -> list[str]:
     return ["id"] + [item.partition(":")[0] for item in SPEC[system][table].split()]
+
+
+def connection_env(estate: str | Path) -> dict[str, str]:
+    """The ``AIRFLOW_CONN_*`` variables for an estate folder, as ``scripts/with-env`` exports
+    them (Airflow's SQLite URI form: the URL-encoded absolute path as the host)."""
+    folder = Path(estate).resolve()
+    env = {
+        f"AIRFLOW_CONN_ESTATE_{system.upper()}": "sqlite://"
+        + str(folder / f"{system}.db").replace("/", "%2F")
+        for system in SYSTEMS
+    }
+    env["AIRFLOW_CONN_ESTATE_FILES"] = json.dumps(
+        {"conn_type": "fs", "extra": {"path": str(folder / "files")}}
+    )
+    return env

@@ -99,6 +99,22 @@ class Selector:
         self._certain, self._possible = target.window.bounds(date_column=is_date)
         self._needs_refs = holds.has_subject_holds()
 
+    def scope(self) -> list[sa.ColumnElement[bool]]:
+        """The rule's own ``where``, minus rows that a more specific rule on the same entity
+        governs: a per-client rule (``where: {client_name: X}``) overrides the general one."""
+        mine = self.target.rule.where
+        conditions = [self.table.c[c] == v for c, v in mine.items()]
+        for _, other in self.policy.rules():
+            if other.entity != self.target.entity or other is self.target.rule:
+                continue
+            if set(mine.items()) < set(other.where.items()):
+                matches = [
+                    sa.and_(self.table.c[c].is_not(None), self.table.c[c] == v)
+                    for c, v in other.where.items()
+                ]  # never NULL, so NOT(...) keeps rows whose column is empty
+                conditions.append(sa.not_(sa.and_(*matches)))
+        return conditions
+
     # -- reading ---------------------------------------------------------------------------
     def _page_query(self, after: tuple[Any, Any] | None, limit: int) -> sa.Select:
         rule = self.target.rule
@@ -108,8 +124,7 @@ class Selector:
         query = sa.select(self.table, self._key.label("_page_key")).where(
             self.anchor.is_not(None), self.anchor < possible
         )
-        for column, value in rule.where.items():
-            query = query.where(self.table.c[column] == value)
+        query = query.where(*self.scope())
         key = sa.tuple_(self._key, self.pk)
         if after is not None:
             query = query.where(key < after if newest_first else key > after)
@@ -151,7 +166,7 @@ class Selector:
         travel to Python. Returns ``(last key, rows deleted)``; ``(None, n)`` for the last batch.
         """
         where = [self.anchor.is_not(None), self.anchor < self._certain]
-        where += [self.table.c[c] == v for c, v in self.target.rule.where.items()]
+        where += self.scope()
         key = sa.tuple_(self._key, self.pk)
         if after is not None:
             where.append(key > sa.tuple_(*after))

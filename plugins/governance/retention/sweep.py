@@ -66,8 +66,7 @@ def _count_not_due(conn: sa.Connection, selector: Selector) -> int:
     is_date = selector.sources.is_date_column(selector.target.entity, rule.anchor)
     certain, _ = selector.target.window.bounds(date_column=is_date)
     query = sa.select(selector.anchor).where(selector.anchor >= certain)
-    for column, value in rule.where.items():
-        query = query.where(selector.table.c[column] == value)
+    query = query.where(*selector.scope())
     return sum(1 for (anchor,) in conn.execute(query) if not selector.target.window.is_due(anchor))
 
 

@@ -1,0 +1,49 @@
+"""A per-client rule (a processor's contract period) overrides the purpose's general rule."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from governance.estate import build_estate, connection_env
+from governance.policy import load_policy
+from governance.retention.holds import HoldSet
+from governance.retention.sweep import plan_rule, sweep_rule
+from governance.sources import SqlSources
+
+NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
+BITE = "SIA Bite Latvija"
+
+
+def test_the_most_specific_rule_governs_its_rows(tmp_path, monkeypatch):
+    estate = tmp_path / "estate"
+    build_estate(estate, 400, 5)
+    for key, value in connection_env(estate).items():
+        monkeypatch.setenv(key, value)
+    policy = load_policy()
+    engine = sa.create_engine(f"sqlite:///{estate / 'sms_gateway.db'}")
+    with engine.connect() as conn:
+        rows = [
+            (r[0], datetime.fromisoformat(r[1]))
+            for r in conn.execute(sa.text("SELECT client_name, sent_at FROM sms_messages"))
+        ]
+    naive = NOW.replace(tzinfo=None)
+    six_months, two_years = naive - timedelta(days=184), naive - timedelta(days=731)
+    bite_between = [t for c, t in rows if c == BITE and two_years < t < six_months]
+    assert bite_between, "the estate should have Bite messages between 6 months and 2 years old"
+
+    sources = SqlSources(policy)
+    general = plan_rule(policy, sources, "sms_messaging", "sent_sms", now=NOW, holds=HoldSet([]))
+    assert general.due == sum(1 for c, t in rows if c != BITE and t < naive - timedelta(days=183))
+    sweep_rule(policy, sources, "sms_messaging", "sent_sms", now=NOW, holds=HoldSet([]))
+    sweep_rule(policy, sources, "sms_messaging", "sent_sms_bite", now=NOW, holds=HoldSet([]))
+    sources.dispose()
+    with engine.connect() as conn:
+        left = [
+            (r[0], datetime.fromisoformat(r[1]))
+            for r in conn.execute(sa.text("SELECT client_name, sent_at FROM sms_messages"))
+        ]
+    assert all(t >= two_years - timedelta(days=1) for c, t in left if c == BITE)
+    assert len([t for c, t in left if c == BITE and t < six_months]) == len(bite_between)
+    assert all(t >= six_months - timedelta(days=2) for c, t in left if c != BITE)
