@@ -179,7 +179,9 @@ class Selector:
         ).first()
         last = tuple(boundary) if boundary is not None else None
         if last is not None:
-            where.append(key <= sa.tuple_(*last))
+            # The scalar bound is implied by the row-value one, but only it bounds the index
+            # range: without it each batch's DELETE would scan to the end of the due range.
+            where += [self._key <= last[0], key <= sa.tuple_(*last)]
         file_columns = [
             self.table.c[name]
             for name, column in self.policy.entity(self.target.entity).columns.items()
