@@ -165,7 +165,7 @@ class Selector:
         (``remove_files(paths)``), then deletes the range in one statement; only file paths
         travel to Python. Returns ``(last key, rows deleted)``; ``(None, n)`` for the last batch.
         """
-        where = [self.anchor.is_not(None), self.anchor < self._certain]
+        where = [self.anchor.is_not(None), self.anchor < self._certain]  # [1]: the due bound
         where += self.scope()
         key = sa.tuple_(self._key, self.pk)
         if after is not None:
@@ -179,9 +179,11 @@ class Selector:
         ).first()
         last = tuple(boundary) if boundary is not None else None
         if last is not None:
-            # The scalar bound is implied by the row-value one, but only it bounds the index
-            # range: without it each batch's DELETE would scan to the end of the due range.
-            where += [self._key <= last[0], key <= sa.tuple_(*last)]
+            # The batch's own end replaces the due bound (it lies below it): SQLite uses one
+            # upper bound for the index range, and with the due bound every batch's DELETE
+            # would scan to the end of the due range, making a sweep quadratic.
+            where[1] = self._key <= last[0]
+            where.append(key <= sa.tuple_(*last))
         file_columns = [
             self.table.c[name]
             for name, column in self.policy.entity(self.target.entity).columns.items()
