@@ -189,16 +189,12 @@ class Selector:
             for name, column in self.policy.entity(self.target.entity).columns.items()
             if column.file
         ]
-        statement = sa.delete(self.table).where(*where)
-        if not file_columns:
-            return last, conn.execute(statement).rowcount
-        # One statement deletes the range and hands back the file paths it named; the files
-        # go before the transaction commits, so a failure there rolls the rows back.
-        result = conn.execute(statement.returning(*file_columns))
-        returned = result.all()
-        if remove_files is not None:
-            remove_files([value for row in returned for value in row if value])
-        deleted = len(returned)
+        if file_columns and remove_files is not None:
+            # Only the paths that exist travel to Python (most rows of a big table may have none).
+            named = sa.or_(*[column.is_not(None) for column in file_columns])
+            paths = conn.execute(sa.select(*file_columns).where(*where, named)).all()
+            remove_files([value for row in paths for value in row if value])
+        deleted = conn.execute(sa.delete(self.table).where(*where)).rowcount
         return last, deleted
 
     # -- classifying -----------------------------------------------------------------------
