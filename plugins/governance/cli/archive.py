@@ -18,7 +18,7 @@ def _store() -> ArchiveStore:
 
 
 def _list(args: argparse.Namespace) -> int:
-    sets = _store().list_sets()
+    sets = ArchiveStore(archive_root(), None).list_sets()  # manifests are plain: no key needed
     if not sets:
         print("no archived sets")
         return 0

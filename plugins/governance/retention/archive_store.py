@@ -1,121 +1,131 @@
 """The encrypted archive: where ``archive`` rules move records that must become inaccessible.
 
 Each sweep run of an archiving rule writes one *set* (``<purpose>/<rule>/<run>``) of batch
-objects. A batch object holds the rows, the rows that hung off them and their files, as typed
-JSON encrypted with Fernet (AES-128-CBC + HMAC-SHA256, from ``cryptography``). The plain
-``manifest.json`` beside the batches holds counts and names only, so auditors can list sets
-without the key. Paths are universal_pathlib ``UPath``s (fsspec): a local folder, ``s3://…``,
-or Airflow's ``ObjectStoragePath``, which is a UPath, all work.
+objects ``batch-NNNNNN.bin``. A batch object holds the rows, the rows that hung off them and their
+files as typed JSON (:mod:`governance.retention.rowcodec`) encrypted with Fernet (AES-128-CBC +
+HMAC-SHA256, from ``cryptography``); the set id and batch number are sealed inside, so an object
+moved to another set or number is refused. The plain ``manifest.json`` beside the batches holds
+names and counts only, so auditors can list sets without the key.
+
+Paths are universal_pathlib ``UPath``s (fsspec): a local folder, ``file://``, ``memory://``,
+``s3://…`` or Airflow's ``ObjectStoragePath`` (a ``UPath`` subclass) all work, and this module
+never imports Airflow.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import re
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal
-from typing import Any
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeAlias
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from upath import UPath
 
 from governance import settings
-from governance.connections import get_connection
+from governance.connections import env_var_name, get_connection
 from governance.errors import ConfigurationError, GovernanceError
+from governance.identity import contains_identifier
+from governance.retention import rowcodec
 
-_SET_ID = re.compile(r"^[a-z0-9_][a-z0-9_.-]*(/[a-z0-9_][a-z0-9_.-]*)*$")
+#: Fernet key material: one url-safe base64 key, or several comma-separated (first encrypts).
+ArchiveKey: TypeAlias = bytes
+
+KEY_ENV = "GOVERNANCE_ARCHIVE_KEY"
+KEY_CONNECTION = "governance_archive_key"
+URL_ENV = "GOVERNANCE_ARCHIVE_URL"
+ROOT_CONNECTION = "governance_archive"
+MANIFEST = "manifest.json"
+FORMAT = 1
+
+_SEGMENT = r"[a-z0-9_][a-z0-9_.-]*"
+_SET_ID = re.compile(rf"^{_SEGMENT}(/{_SEGMENT})*$")
 _BATCH = re.compile(r"^batch-(\d{6})\.bin$")
+_LOCAL = {"", "file", "local"}
+#: Manifest keys the store writes itself (validated or generated here, never caller text).
+_OWN_KEYS = {"format", "set_id", "entity", "created_at", "sealed_at", "status", "batch_index"}
 
 
 class ArchiveError(GovernanceError):
     """An archive set or batch that cannot be read or written; names the set, never content."""
 
 
-def load_archive_key() -> bytes:
-    """Fernet key(s) from ``GOVERNANCE_ARCHIVE_KEY`` or connection ``governance_archive_key``.
-
-    A comma-separated list rotates keys: the first encrypts, all decrypt.
-    """
-    raw = os.environ.get("GOVERNANCE_ARCHIVE_KEY")
-    if not raw:
-        try:
-            raw = get_connection("governance_archive_key").password
-        except ConfigurationError:
-            raw = None
-    if not raw:
-        raise ConfigurationError(
-            "no archive key: set GOVERNANCE_ARCHIVE_KEY or the password of the Airflow "
-            "connection governance_archive_key (a Fernet key; scripts/setup generates one)"
-        )
-    return raw.encode()
-
-
-def archive_root() -> UPath:
-    """``GOVERNANCE_ARCHIVE_URL``, else connection ``governance_archive`` (extra.path), else
-    ``$GOVERNANCE_HOME/archive``."""
-    url = os.environ.get("GOVERNANCE_ARCHIVE_URL")
-    if url:
-        return UPath(url)
+# -- configuration -----------------------------------------------------------------------------
+def _fernet(key: ArchiveKey, source: str = "archive key") -> MultiFernet:
+    """A MultiFernet over the comma-separated keys; ConfigurationError names ``source``."""
+    if isinstance(key, str):
+        key = key.encode()
+    parts = [k.strip() for k in key.split(b",") if k.strip()]
     try:
-        conn = get_connection("governance_archive")
-    except ConfigurationError:
-        return UPath(settings.governance_home() / "archive")
-    path = conn.extra.get("path")
-    if not path:
-        raise ConfigurationError("connection governance_archive: expected extra.path (a URL)")
-    return UPath(path)
-
-
-def _fernet(key: bytes) -> MultiFernet:
-    try:
-        return MultiFernet([Fernet(k.strip()) for k in key.split(b",") if k.strip()])
+        if not parts:
+            raise ValueError
+        return MultiFernet([Fernet(k) for k in parts])
     except (ValueError, TypeError):
         raise ConfigurationError(
-            "archive key: expected url-safe base64 Fernet key(s), comma-separated"
+            f"{source}: expected one or more url-safe base64 Fernet keys (32 bytes each), "
+            "comma-separated; make one with "
+            "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
         ) from None
 
 
-# -- typed JSON --------------------------------------------------------------------------------
-def _encode(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, Decimal):
-        return {"$decimal": str(value)}
-    if isinstance(value, bytes):
-        return {"$bytes": base64.b64encode(value).decode()}
-    if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_encode(v) for v in value]
-    return value
+def new_archive_key() -> ArchiveKey:
+    """A fresh Fernet key (for setup scripts; put it in GOVERNANCE_ARCHIVE_KEY or the connection)."""
+    return Fernet.generate_key()
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict):
-        if len(value) == 1:
-            ((tag, raw),) = value.items()
-            if tag == "$datetime":
-                return datetime.fromisoformat(raw)
-            if tag == "$date":
-                return date.fromisoformat(raw)
-            if tag == "$decimal":
-                return Decimal(raw)
-            if tag == "$bytes":
-                return base64.b64decode(raw)
-        return {k: _decode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    return value
+def load_archive_key() -> ArchiveKey:
+    """Fernet key(s) from ``GOVERNANCE_ARCHIVE_KEY`` or connection ``governance_archive_key``.
+
+    The environment wins. A comma-separated list rotates keys: the first encrypts, all decrypt.
+    The key is validated here, so a bad one fails before any record is touched.
+    """
+    raw = os.environ.get(KEY_ENV, "").strip()
+    source = KEY_ENV
+    if not raw and os.environ.get(env_var_name(KEY_CONNECTION)):
+        raw = (get_connection(KEY_CONNECTION).password or "").strip()
+        source = f"password of connection {KEY_CONNECTION} ({env_var_name(KEY_CONNECTION)})"
+        if not raw:
+            raise ConfigurationError(f"{source} is empty; expected a Fernet key")
+    if not raw:
+        raise ConfigurationError(
+            f"no archive key: set {KEY_ENV} or the password of the Airflow connection "
+            f"{KEY_CONNECTION} ({env_var_name(KEY_CONNECTION)}); scripts/with-env reads "
+            "$GOVERNANCE_HOME/archive.key"
+        )
+    key = raw.encode()
+    _fernet(key, source)
+    return key
 
 
+def archive_root() -> UPath:
+    """Where sets live: ``GOVERNANCE_ARCHIVE_URL``, else ``extra.path`` of connection
+    ``governance_archive``, else ``$GOVERNANCE_HOME/archive``."""
+    url = os.environ.get(URL_ENV, "").strip()
+    if url:
+        return UPath(url)
+    if not os.environ.get(env_var_name(ROOT_CONNECTION)):
+        return UPath(settings.governance_home() / "archive")
+    conn = get_connection(ROOT_CONNECTION)
+    path = (conn.extra or {}).get("path")
+    if not path:
+        raise ConfigurationError(
+            f"connection {ROOT_CONNECTION} ({env_var_name(ROOT_CONNECTION)}): expected "
+            'extra.path, a folder or URL such as {"extra": {"path": "s3://bucket/archive"}}; '
+            f"or set {URL_ENV}"
+        )
+    return UPath(path)
+
+
+# -- the store ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ArchivedBatch:
+    """One decrypted batch: the archived rows of ``entity``, their dependants and files."""
+
     number: int
     entity: str
     rows: list[dict[str, Any]]
@@ -123,26 +133,97 @@ class ArchivedBatch:
     files: dict[str, bytes]
 
 
+def _local(path: UPath) -> Path | None:
+    """The plain local path behind ``path``, or None for remote stores."""
+    if getattr(path, "protocol", "") in _LOCAL:
+        return Path(path.path)
+    return None
+
+
+def _write_atomically(target: UPath, data: bytes) -> None:
+    """Readers see the old object or the new one, never a half-written one.
+
+    Locally: a uniquely named temporary file, fsync, then ``os.replace``. Object stores (S3, GCS,
+    memory) make a single put visible all at once, so the object is written directly.
+    """
+    local = _local(target)
+    if local is None:
+        target.write_bytes(data)
+        return
+    temporary = local.with_name(f".{local.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, local)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _check_meta(meta: dict[str, Any]) -> None:
+    """A manifest is readable without the key, so it must carry no personal data."""
+    for key, value in meta.items():
+        if not isinstance(key, str):
+            raise ArchiveError("manifest: keys must be str")
+        items = value.values() if isinstance(value, dict) else [value]
+        for item in items:
+            if isinstance(item, dict | list):
+                if key != "batch_index":
+                    raise ArchiveError(f"manifest key {key!r}: expected a name or a count")
+                continue
+            if item is not None and not isinstance(item, str | int | float | bool):
+                raise ArchiveError(f"manifest key {key!r}: expected a name or a count")
+            if key not in _OWN_KEYS and isinstance(item, str) and contains_identifier(item):
+                raise ArchiveError(
+                    f"manifest key {key!r} holds a personal identifier; manifests are not "
+                    "encrypted, so use names, versions and counts only"
+                )
+
+
 class ArchiveStore:
-    """Sets of encrypted batches under ``root``."""
+    """Sets of encrypted batches under ``root``, each with a plain manifest of counts."""
 
-    def __init__(self, root: str | os.PathLike | UPath, key: bytes):
+    def __init__(self, root: str | os.PathLike | UPath, key: ArchiveKey | None):
+        """``key=None`` opens the store for listing manifests only (what an auditor may do)."""
         self.root = root if isinstance(root, UPath) else UPath(root)
-        self._fernet = _fernet(key)
+        self._key = None if key is None else _fernet(key)
 
-    def _set_path(self, set_id: str) -> UPath:
-        if not _SET_ID.match(set_id) or ".." in set_id:
+    @property
+    def _fernet(self) -> MultiFernet:
+        if self._key is None:
             raise ArchiveError(
-                "set id: expected lower-case path segments of [a-z0-9_.-], e.g. purpose/rule/run"
+                "this archive store was opened without a key: it can list sets, not read or "
+                "write batches"
+            )
+        return self._key
+
+    # paths
+    def _set_path(self, set_id: str) -> UPath:
+        if not isinstance(set_id, str) or not _SET_ID.match(set_id):
+            raise ArchiveError(
+                "set id: expected lower-case path segments of [a-z0-9_.-] that do not start "
+                "with '.' or '-', e.g. purpose/rule/run"
             )
         return self.root / set_id
 
+    def _batch_path(self, set_id: str, batch_no: int) -> UPath:
+        if not isinstance(batch_no, int) or isinstance(batch_no, bool) or batch_no < 0:
+            raise ArchiveError(f"archive set {set_id!r}: batch number must be an int >= 0")
+        if batch_no > 999_999:
+            raise ArchiveError(f"archive set {set_id!r}: batch number must be at most 999999")
+        return self._set_path(set_id) / f"batch-{batch_no:06d}.bin"
+
+    def _manifest_path(self, set_id: str) -> UPath:
+        return self._set_path(set_id) / MANIFEST
+
+    # batches
     def batch_numbers(self, set_id: str) -> list[int]:
+        """The batch numbers present in the set, ascending."""
         path = self._set_path(set_id)
         if not path.exists():
             return []
-        numbers = [int(m.group(1)) for p in path.iterdir() if (m := _BATCH.match(p.name))]
-        return sorted(numbers)
+        return sorted(int(m.group(1)) for p in path.iterdir() if (m := _BATCH.match(p.name)))
 
     def next_batch_number(self, set_id: str) -> int:
         """Where a (re-)run continues: after the batches already written to the set."""
@@ -159,84 +240,170 @@ class ArchiveStore:
         files: dict[str, bytes] | None = None,
         children: dict[str, list[dict[str, Any]]] | None = None,
     ) -> str:
-        payload = {
-            "entity": entity,
-            "rows": _encode(rows),
-            "children": _encode(children or {}),
-            "files": {k: base64.b64encode(v).decode() for k, v in (files or {}).items()},
-        }
-        token = self._fernet.encrypt(json.dumps(payload, separators=(",", ":")).encode())
-        directory = self._set_path(set_id)
-        directory.mkdir(parents=True, exist_ok=True)
-        target = directory / f"batch-{batch_no:06d}.bin"
-        temporary = directory / f".batch-{batch_no:06d}.tmp"
-        temporary.write_bytes(token)
-        temporary.rename(target)  # atomic on a local file system; a put on object stores
-        self._update_manifest(set_id, entity, len(rows), len(files or {}))
+        """Encrypt one batch to ``<root>/<set_id>/batch-<batch_no:06d>.bin``; return its path.
+
+        Writing the same number again replaces the object (a re-run after a crash). A sealed
+        set is complete and refuses new batches.
+        """
+        target = self._batch_path(set_id, batch_no)
+        manifest = self._read_manifest_or_none(set_id)
+        if manifest is not None and manifest.get("status") == "sealed":
+            raise ArchiveError(f"archive set {set_id!r} is sealed; archive into a new set")
+        files = files or {}
+        children = children or {}
+        where = f"archive set {set_id!r} batch {batch_no} ({entity})"
+        payload = rowcodec.dumps(
+            {
+                "format": FORMAT,
+                "set_id": set_id,
+                "batch": batch_no,
+                "entity": entity,
+                "rows": rows,
+                "children": children,
+                "files": {str(name): bytes(content) for name, content in files.items()},
+            },
+            where,
+        )
+        token = self._fernet.encrypt(payload)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(target, token)
+        self._record_batch(
+            set_id,
+            manifest,
+            batch_no,
+            entity,
+            rows=len(rows),
+            child_rows=sum(len(r) for r in children.values()),
+            files=len(files),
+        )
         return str(target)
 
-    def _update_manifest(self, set_id: str, entity: str, rows: int, files: int) -> None:
-        manifest = (
-            self.read_manifest(set_id)
-            if self._manifest_path(set_id).exists()
-            else {
-                "set_id": set_id,
-                "entity": entity,
-                "created_at": datetime.now(UTC).isoformat(),
-                "rows": 0,
-                "files": 0,
-                "status": "open",
-            }
+    def read_batches(self, set_id: str) -> Iterator[ArchivedBatch]:
+        """The set's batches, decrypted, in batch order.
+
+        Raises ArchiveError for a wrong key, an altered or moved object, or a batch the manifest
+        lists but the store no longer has; the message names the set and batch only.
+        """
+        manifest = self._read_manifest_or_none(set_id)
+        present = self.batch_numbers(set_id)
+        if manifest is None and not present:
+            raise ArchiveError(f"archive set {set_id!r} does not exist")
+        listed = (manifest or {}).get("batch_index", {})
+        missing = sorted(set(map(int, listed)) - set(present))
+        if missing:
+            raise ArchiveError(
+                f"archive set {set_id!r}: batch {missing[0]} is in the manifest but missing "
+                f"from the store ({len(missing)} missing)"
+            )
+        for number in present:
+            yield self._read_batch(set_id, number)
+
+    def _read_batch(self, set_id: str, number: int) -> ArchivedBatch:
+        where = f"archive set {set_id!r} batch {number}"
+        try:
+            token = self._batch_path(set_id, number).read_bytes()
+        except OSError as exc:
+            raise ArchiveError(f"{where}: cannot read ({type(exc).__name__})") from None
+        try:
+            payload = rowcodec.loads(self._fernet.decrypt(token))
+        except InvalidToken:
+            raise ArchiveError(
+                f"{where}: cannot decrypt (wrong key, or the object was altered)"
+            ) from None
+        except (ValueError, rowcodec.RowCodecError):
+            raise ArchiveError(f"{where}: decrypted but not a batch of this format") from None
+        if payload.get("set_id") != set_id or payload.get("batch") != number:
+            raise ArchiveError(f"{where}: the object belongs to another set or batch number")
+        return ArchivedBatch(
+            number=number,
+            entity=payload["entity"],
+            rows=payload["rows"],
+            children=payload["children"],
+            files=payload["files"],
         )
-        manifest["rows"] += rows
-        manifest["files"] += files
-        manifest["batches"] = len(self.batch_numbers(set_id))
-        self.write_manifest(set_id, manifest)
 
-    def _manifest_path(self, set_id: str) -> UPath:
-        return self._set_path(set_id) / "manifest.json"
-
-    def write_manifest(self, set_id: str, meta: dict[str, Any]) -> None:
-        self._set_path(set_id).mkdir(parents=True, exist_ok=True)
-        self._manifest_path(set_id).write_text(json.dumps(meta, indent=2, sort_keys=True))
-
-    def read_manifest(self, set_id: str) -> dict[str, Any]:
+    # manifests
+    def _read_manifest_or_none(self, set_id: str) -> dict[str, Any] | None:
         path = self._manifest_path(set_id)
         if not path.exists():
-            raise ArchiveError(f"archive set {set_id!r} does not exist")
-        return json.loads(path.read_text())
+            return None
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            raise ArchiveError(f"archive set {set_id!r}: manifest.json is not valid JSON") from None
+        if not isinstance(manifest, dict):
+            raise ArchiveError(f"archive set {set_id!r}: manifest.json is not an object")
+        return manifest
 
-    def seal(self, set_id: str, **meta: Any) -> None:
-        """Mark the set complete and add PII-free metadata (purpose, rule, policy version)."""
-        manifest = self.read_manifest(set_id)
-        manifest.update(meta)
-        manifest["status"] = "sealed"
-        manifest["sealed_at"] = datetime.now(UTC).isoformat()
+    def _record_batch(
+        self, set_id: str, manifest: dict[str, Any] | None, batch_no: int, entity: str, **counts
+    ) -> None:
+        if manifest is None:
+            manifest = {
+                "format": FORMAT,
+                "set_id": set_id,
+                "entity": entity,
+                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "status": "open",
+                "batch_index": {},
+            }
+        index = manifest.setdefault("batch_index", {})
+        index[f"{batch_no:06d}"] = counts  # a rewrite replaces the batch's counts, not adds
+        manifest["batches"] = len(index)
+        for name in ("rows", "child_rows", "files"):
+            manifest[name] = sum(entry.get(name, 0) for entry in index.values())
         self.write_manifest(set_id, manifest)
 
+    def write_manifest(self, set_id: str, meta: dict[str, Any]) -> None:
+        """Write the set's plain manifest (names, versions and counts; identifiers refused)."""
+        _check_meta(meta)
+        path = self._manifest_path(set_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = json.dumps({**meta, "set_id": set_id}, indent=2, sort_keys=True)
+        _write_atomically(path, data.encode("utf-8"))
+
+    def read_manifest(self, set_id: str) -> dict[str, Any]:
+        """The set's manifest; ArchiveError if the set does not exist."""
+        manifest = self._read_manifest_or_none(set_id)
+        if manifest is None:
+            raise ArchiveError(f"archive set {set_id!r} does not exist")
+        return manifest
+
+    def seal(self, set_id: str, **meta: Any) -> dict[str, Any]:
+        """Mark the set complete, adding PII-free metadata (purpose, rule, policy_version).
+
+        Sealing twice is harmless; a sealed set refuses new batches.
+        """
+        manifest = self.read_manifest(set_id)
+        if manifest.get("status") == "sealed":
+            return manifest
+        manifest.update(meta)
+        manifest["status"] = "sealed"
+        manifest["sealed_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        self.write_manifest(set_id, manifest)
+        return manifest
+
     def list_sets(self) -> list[dict[str, Any]]:
+        """Every set's manifest, ordered by set id (needs no key)."""
         if not self.root.exists():
             return []
         found = []
-        for manifest in sorted(self.root.glob("**/manifest.json"), key=str):
-            found.append(json.loads(manifest.read_text()))
-        return found
+        for path in self.root.glob(f"**/{MANIFEST}"):
+            relative = path.parent.relative_to(self.root).as_posix()
+            if _SET_ID.match(relative):
+                found.append(self.read_manifest(relative))
+        return sorted(found, key=lambda m: m["set_id"])
 
-    def read_batches(self, set_id: str) -> Iterator[ArchivedBatch]:
-        directory = self._set_path(set_id)
-        for number in self.batch_numbers(set_id):
-            raw = (directory / f"batch-{number:06d}.bin").read_bytes()
-            try:
-                payload = json.loads(self._fernet.decrypt(raw))
-            except InvalidToken:
-                raise ArchiveError(
-                    f"archive set {set_id!r} batch {number}: cannot decrypt "
-                    "(wrong key, or the object was altered)"
-                ) from None
-            yield ArchivedBatch(
-                number=number,
-                entity=payload["entity"],
-                rows=_decode(payload["rows"]),
-                children=_decode(payload["children"]),
-                files={k: base64.b64decode(v) for k, v in payload["files"].items()},
-            )
+    def __repr__(self) -> str:
+        return f"ArchiveStore({str(self.root)!r})"
+
+
+__all__ = [
+    "ArchiveError",
+    "ArchiveKey",
+    "ArchiveStore",
+    "ArchivedBatch",
+    "archive_root",
+    "load_archive_key",
+    "new_archive_key",
+]
