@@ -13,7 +13,7 @@ and rows removed by the sweep never shift the next page. Every row is classified
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -278,8 +278,3 @@ class Selector:
                     yield root, dep.child, child
         if found and dep.child not in self._governed:
             frontier.append((dep.child, found))
-
-
-def holds_relevant(holds: HoldSet, entities: Collection[str]) -> bool:
-    """Whether any hold could matter for these entities (saves scanning when none can)."""
-    return bool(holds) and any(holds.may_cover(entity) for entity in entities)

@@ -270,20 +270,19 @@ def _delete_rows(conn, sources: SqlSources, policy: Policy, deps) -> int:
     for entity_name in reversed(order):
         table = sources.table(entity_name)
         pk = table.c[policy.entity(entity_name).primary_key]
-        keys = sorted(by_entity[entity_name])
-        for start in range(0, len(keys), 500):
-            deleted += conn.execute(
-                sa.delete(table).where(pk.in_(keys[start : start + 500]))
-            ).rowcount
+        deleted += _delete_keys(conn, table, pk, sorted(by_entity[entity_name]))
     return deleted
 
 
 def _delete_parents(conn, selector: Selector, rows: list[dict[str, Any]]) -> int:
-    keys = [r[selector.pk.name] for r in rows]
+    return _delete_keys(conn, selector.table, selector.pk, [r[selector.pk.name] for r in rows])
+
+
+def _delete_keys(conn, table: sa.Table, pk: sa.Column, keys: list[Any]) -> int:
+    """Delete rows by primary key, 500 keys per statement (bound-parameter limits)."""
     deleted = 0
     for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        deleted += conn.execute(sa.delete(selector.table).where(selector.pk.in_(chunk))).rowcount
+        deleted += conn.execute(sa.delete(table).where(pk.in_(keys[start : start + 500]))).rowcount
     return deleted
 
 
