@@ -40,7 +40,7 @@ class SqlSources:
                     f"source {system!r}: the database of connection {source.conn_id!r} does not "
                     "exist (build the demo estate with `governance demo-estate`)"
                 )
-            self._engines[system] = create_store_engine(url)
+            self._engines[system] = create_store_engine(url, durable=False)
         return self._engines[system]
 
     def table(self, qualified: str) -> sa.Table:

@@ -29,8 +29,14 @@ def _is_memory(url: URL) -> bool:
     return url.database in (None, "", ":memory:") or "mode=memory" in str(url.query)
 
 
-def create_store_engine(url: str | URL) -> Engine:
-    """An engine for ``url``; for a SQLite file, its folder is created first."""
+def create_store_engine(url: str | URL, *, durable: bool = True) -> Engine:
+    """An engine for ``url``; for a SQLite file, its folder is created first.
+
+    ``durable=False`` lets a SQLite file in WAL mode commit without an fsync
+    (``synchronous=NORMAL``): a power cut may undo the last commits but never corrupts the
+    file. Sources use it, because a sweep's batch that is undone is simply swept again on the
+    next run; the governance store (the ledger is evidence) stays fully durable.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True)
@@ -44,7 +50,7 @@ def create_store_engine(url: str | URL) -> Engine:
     else:
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(parsed, **kwargs)
-    _make_sqlite_transactional(engine, wal=not _is_memory(parsed))
+    _make_sqlite_transactional(engine, wal=not _is_memory(parsed), durable=durable)
     return engine
 
 
@@ -60,7 +66,7 @@ def _set_wal(cursor: Any) -> None:
             time.sleep(0.05)
 
 
-def _make_sqlite_transactional(engine: Engine, *, wal: bool) -> None:
+def _make_sqlite_transactional(engine: Engine, *, wal: bool, durable: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
@@ -71,6 +77,8 @@ def _make_sqlite_transactional(engine: Engine, *, wal: bool) -> None:
             if wal:
                 # Readers (verify, the UI) then never block the writer, nor it them.
                 _set_wal(cursor)
+                if not durable:
+                    cursor.execute("PRAGMA synchronous = NORMAL")
         finally:
             cursor.close()
 
