@@ -29,6 +29,8 @@ os.environ["GOVERNANCE_REPORTS"] = str(_SESSION / "reports")
 os.environ["GOVERNANCE_ESTATE"] = str(_SESSION / "estate")
 os.environ["GOVERNANCE_STORE_URL"] = f"sqlite:///{_SESSION / 'home' / 'governance.db'}"
 os.environ.setdefault("GOVERNANCE_SUBJECT_KEY", "test-subject-key-0123456789abcdef")
+os.environ.setdefault("GOVERNANCE_REQUEST_KEY", "dGVzdC1yZXF1ZXN0LWtleS0wMTIzNDU2Nzg5YWJjZGU=")
+os.environ["GOVERNANCE_OUTBOX"] = str(_SESSION / "outbox")
 (_SESSION / "airflow").mkdir(parents=True, exist_ok=True)
 
 

@@ -49,6 +49,7 @@ def test_every_demo_source_has_a_connection_and_secrets_come_from_env():
         "AIRFLOW__API_AUTH__JWT_SECRET",
         "GOVERNANCE_SUBJECT_KEY",
         "GOVERNANCE_ARCHIVE_KEY",
+        "GOVERNANCE_REQUEST_KEY",
     ):
         assert env[secret] == "${" + secret + "}"
         assert f"{secret}=" in (ROOT / ".env.example").read_text()

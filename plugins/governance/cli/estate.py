@@ -13,6 +13,8 @@ def _run(args: argparse.Namespace) -> int:
     target = args.target or str(settings.estate_dir())
     today = date.fromisoformat(args.today) if args.today else None
     manifest = build_estate(target, args.subjects, args.seed, today)
+    if manifest["target"] == "sqlite":
+        _index_folder(target)
     shown = "PostgreSQL" if manifest["target"] == "postgresql" else target
     print(
         f"demo estate: {manifest['subjects']} subjects, {manifest['rows']} rows in "
@@ -22,7 +24,47 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _index_folder(folder: str) -> int:
+    """The data map's lookup indexes on the demo estate's databases (see sources.lookup)."""
+    from pathlib import Path
+
+    from governance.policy import load_policy
+    from governance.sources.lookup import ensure_lookup_indexes
+    from governance.store.engine import create_store_engine
+
+    policy = load_policy()
+    created = 0
+    for system in policy.sources:
+        path = Path(folder) / f"{system}.db"
+        if path.exists():
+            engine = create_store_engine(f"sqlite:///{path}")
+            created += ensure_lookup_indexes(policy, engine, system)
+            engine.dispose()
+    return created
+
+
+def _lookup_indexes(args: argparse.Namespace) -> int:
+    from governance.policy import load_policy
+    from governance.sources import SqlSources
+    from governance.sources.lookup import ensure_lookup_indexes
+
+    policy = load_policy()
+    sources = SqlSources(policy)
+    try:
+        for system in sorted(policy.sources):
+            created = ensure_lookup_indexes(policy, sources.engine(system), system)
+            print(f"{system}: {created} lookup index(es) created")
+    finally:
+        sources.dispose()
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
+    indexes = subparsers.add_parser(
+        "lookup-indexes",
+        help="create the indexes that let a data-subject request find a person by index lookups",
+    )
+    indexes.set_defaults(func=_lookup_indexes)
     parser = subparsers.add_parser("demo-estate", help="build the synthetic demo estate")
     parser.add_argument("--subjects", type=int, default=2000, help="people in the pool")
     parser.add_argument("--seed", type=int, default=42)

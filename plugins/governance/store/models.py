@@ -135,6 +135,44 @@ class Request(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: Rectification: the corrected values, encrypted like the identifiers.
+    corrections_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: Access and portability: where the encrypted package is, and its passphrase (encrypted;
+    #: shown to the DPO once, then only its retrieval time remains).
+    package_path: Mapped[str | None] = mapped_column(Text)
+    passphrase_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    passphrase_retrieved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    response_path: Mapped[str | None] = mapped_column(Text)
+    #: When the request's identifiers, package and response were purged (product retention).
+    purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+RECORD_MATCHES = ("exact", "linked", "possible", "mention")
+
+
+class RequestRecord(Base):
+    """One source record a request found, what the plan does to it, and whether it is done.
+
+    Only keys and decisions: the record's content stays in its source. Keeping the plan here
+    (not in XCom) makes a re-run resume where it stopped, and lets the DPO see why.
+    """
+
+    __tablename__ = "request_records"
+    __table_args__ = (CheckConstraint(_one_of("match", RECORD_MATCHES), name="match"),)
+
+    request_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("requests.id"), primary_key=True
+    )
+    entity: Mapped[str] = mapped_column(String(128), primary_key=True)
+    record_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    system: Mapped[str] = mapped_column(String(64))
+    match: Mapped[str] = mapped_column(String(16))
+    via: Mapped[str | None] = mapped_column(String(128))
+    purpose: Mapped[str | None] = mapped_column(String(64))
+    decision: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    retain_until: Mapped[date | None] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class LegalHold(Base):

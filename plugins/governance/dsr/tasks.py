@@ -1,0 +1,479 @@
+"""The bodies of the ``dsr`` DAG's tasks, Airflow-free: a request id in, PII-free dicts out.
+
+Each opens what it needs (policy, store, sources), so a retried task starts clean, and keeps
+its working state in the store (``request_records``), so a re-run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from governance.audit.ledger import Ledger
+from governance.dsr import records as found_records
+from governance.dsr import requests
+from governance.dsr.crypto import new_passphrase, seal, unseal
+from governance.dsr.documents import OutcomeLine, render
+from governance.dsr.execute import SystemResult, carry_out_system, depth, fetch_rows
+from governance.dsr.locate import locate_in_system
+from governance.dsr.package import build_package, outbox_root
+from governance.dsr.plan import DESTRUCTIVE, Decision, decide
+from governance.errors import GovernanceError
+from governance.policy import Policy, load_policy
+from governance.retention.holds import HoldSet, active_holds
+from governance.sources import SqlSources
+from governance.sources.graph import dependants
+from governance.store import open_store
+from governance.store.models import Request, RequestRecord, Restriction, utcnow
+
+APPROVE = "Approve"
+APPROVE_ALL = "Approve, including possible matches and mentions"
+REJECT = "Reject"
+APPROVAL_OPTIONS = (APPROVE, APPROVE_ALL, REJECT)
+PACKAGE_TYPES = ("access", "portability")
+
+
+class RequestNotReady(GovernanceError):
+    """The request may not run: identity not verified, or already closed."""
+
+
+class RequestVerificationFailed(GovernanceError):
+    """After carrying out, the sources do not show what the plan said they would."""
+
+
+def load(request_id: str, actor: str) -> dict[str, Any]:
+    engine = open_store()
+    view = requests.get(engine, request_id)
+    if view.status == "registered":
+        raise RequestNotReady(
+            f"request {request_id}: identity not verified; record it with "
+            "`governance dsr verify` before the request can run"
+        )
+    if view.status in requests.CLOSED:
+        raise RequestNotReady(f"request {request_id} is already {view.status}")
+    requests.set_status(engine, request_id, "in_progress", actor=actor)
+    policy = load_policy()
+    return {
+        "request_id": request_id,
+        "type": view.type,
+        "systems": sorted(policy.sources),
+        "due": view.due.isoformat(),
+    }
+
+
+def locate(request_id: str, system: str) -> dict[str, Any]:
+    engine = open_store()
+    ids = requests.identifiers_of(engine, request_id)
+    policy = load_policy()
+    sources = SqlSources(policy)
+    try:
+        found = locate_in_system(policy, sources, system, ids)
+    finally:
+        sources.dispose()
+    found_records.replace_found(engine, request_id, system, found)
+    return {"system": system, "found": len(found), **dict(Counter(f.match for f in found))}
+
+
+def _holds_for(engine, purpose: str, now: datetime, cache: dict[str, HoldSet]) -> HoldSet:
+    if purpose not in cache:
+        cache[purpose] = HoldSet(active_holds(engine, purpose=purpose, at=now))
+    return cache[purpose]
+
+
+def _anchor_of(policy: Policy, qualified: str) -> str | None:
+    return next((rule.anchor for _, rule in policy.rules() if rule.entity == qualified), None)
+
+
+def plan(request_id: str, today: date, now: datetime) -> dict[str, Any]:
+    """Decide every found record (children before parents) and store the decisions."""
+    engine = open_store()
+    view = requests.get(engine, request_id)
+    corrections = requests.corrections_of(engine, request_id)
+    refs = set()
+    with Session(engine) as session:
+        refs = set(session.get(Request, request_id).subject_refs or [])
+    policy = load_policy()
+    rows_by_entity: dict[str, list[RequestRecord]] = defaultdict(list)
+    for record in found_records.records(engine, request_id):
+        if record.done_at is None:
+            rows_by_entity[record.entity].append(record)
+    sources = SqlSources(policy)
+    holds: dict[str, HoldSet] = {}
+    decisions: dict[tuple[str, str], Decision] = {}
+    content: dict[str, dict[str, dict[str, Any]]] = {}
+    try:
+        for entity in sorted(rows_by_entity, key=lambda e: depth(policy, e)):
+            system = entity.split(".", 1)[0]
+            with sources.engine(system).connect() as conn:
+                content[entity] = fetch_rows(
+                    conn, sources, policy, entity, [r.record_key for r in rows_by_entity[entity]]
+                )
+            anchor = _anchor_of(policy, entity)
+            for record in rows_by_entity[entity]:
+                row = content[entity].get(record.record_key)
+                if row is None:
+                    continue  # gone since locate (a sweep): nothing to decide
+                purpose = policy.entity(entity).purposes[0]
+                hold = _holds_for(engine, purpose, now, holds).covers(
+                    entity,
+                    record.record_key,
+                    anchor=row.get(anchor) if anchor else None,
+                    row=row,
+                    subject_refs=refs,
+                )
+                decisions[(entity, record.record_key)] = decide(
+                    policy,
+                    view.type,
+                    qualified=entity,
+                    match=record.match,
+                    row=row,
+                    today=today,
+                    scope=view.scope,
+                    hold_id=hold,
+                    corrected_kinds=list(corrections.values),
+                    kept_dependants=_kept_dependants(policy, entity, row, content, decisions),
+                )
+    finally:
+        sources.dispose()
+    found_records.set_decisions(engine, request_id, decisions)
+    stored = found_records.records(engine, request_id)
+    summary = found_records.summary(stored)
+    needs_approval = any(d.decision in DESTRUCTIVE for d in decisions.values()) or any(
+        r.match in ("possible", "mention") for r in stored
+    )
+    if needs_approval:
+        requests.set_status(engine, request_id, "awaiting_approval", actor="dsr.plan")
+    return {
+        "request_id": request_id,
+        "type": view.type,
+        "records": len(stored),
+        "needs_approval": needs_approval,
+        **summary,
+        "approval_text": approval_text(view.type, stored),
+    }
+
+
+def _kept_dependants(
+    policy: Policy,
+    entity: str,
+    row: dict[str, Any],
+    content: dict[str, dict[str, dict[str, Any]]],
+    decisions: dict[tuple[str, str], Decision],
+) -> list[tuple[str, date]]:
+    """Found rows hanging off ``row`` that stay (so ``row`` must stay while they do)."""
+    kept = []
+    for dep in dependants(policy, entity):
+        for key, child in content.get(dep.child, {}).items():
+            if child.get(dep.fk_column) != row.get(dep.parent_column):
+                continue
+            decision = decisions.get((dep.child, key))
+            if decision and decision.decision in ("retain", "forward"):
+                kept.append((decision.reason, decision.retain_until or date.max))
+    return kept
+
+
+def approval_text(request_type: str, stored: list[RequestRecord]) -> str:
+    """What the DPO sees in Required actions: counts per source, purpose and decision only."""
+    table: Counter[tuple[str, str, str, str]] = Counter(
+        (r.system, r.purpose or "?", r.match, r.decision or "?") for r in stored
+    )
+    lines = [
+        f"**{request_type}** request: {len(stored)} record(s) found. Identifiers are never "
+        "shown here; open the request on the Privacy page for details.",
+        "",
+        "| source | purpose | match | decision | records |",
+        "|---|---|---|---|---:|",
+    ]
+    lines += [f"| {s} | {p} | {m} | {d} | {n} |" for (s, p, m, d), n in sorted(table.items())]
+    lines += [
+        "",
+        f"*{APPROVE}*: carry out the sure matches only. *{APPROVE_ALL}*: also the possible "
+        f"matches (same name) and mentions in free text. *{REJECT}*: change nothing and close "
+        "the request as rejected.",
+    ]
+    return "\n".join(lines)
+
+
+def carry_out(request_id: str, approval: str | None, actor: str) -> dict[str, Any]:
+    """Apply the plan; ``approval`` is the DPO's choice, or None when none was needed."""
+    engine = open_store()
+    view = requests.get(engine, request_id)
+    if approval == REJECT:
+        requests.set_status(
+            engine, request_id, "rejected", actor=actor, reason="the DPO rejected the plan"
+        )
+        return {"rejected": True, "include_uncertain": False}
+    if approval not in (None, APPROVE, APPROVE_ALL):
+        raise GovernanceError(f"unknown approval choice; expected one of {APPROVAL_OPTIONS}")
+    if view.status == "awaiting_approval":
+        requests.set_status(engine, request_id, "in_progress", actor=actor)
+    include_uncertain = approval == APPROVE_ALL
+    policy = load_policy()
+    effective = {"erase": "erase", "rectify": "rectify", "restrict": "restrict"}
+    if include_uncertain:
+        effective.update({"erase_if_approved": "erase", "redact": "redact"})
+    per_system: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    restrictions = []
+    for record in found_records.records(engine, request_id):
+        action = effective.get(record.decision or "")
+        if record.done_at is not None or action is None:
+            continue
+        if action == "restrict":
+            restrictions.append(record)
+        else:
+            per_system[record.system].append((record.entity, record.record_key, action))
+    ids = requests.identifiers_of(engine, request_id)
+    corrections = requests.corrections_of(engine, request_id)
+    totals: Counter[str] = Counter(dict.fromkeys(SystemResult().counts(), 0))
+    sources = SqlSources(policy)
+    try:
+        for system, items in sorted(per_system.items()):
+            result = carry_out_system(
+                policy, sources, system, items, ids=ids, corrections=corrections
+            )
+            found_records.mark_done(engine, request_id, result.done)
+            totals.update(result.counts())
+    finally:
+        sources.dispose()
+    totals["restricted"] = _restrict(engine, request_id, restrictions)
+    Ledger(engine).append(
+        "dsr_carried_out",
+        actor,
+        request_id=request_id,
+        counts=dict(totals),
+        policy_version=policy.version,
+        detail={"type": view.type, "approval": approval or "not needed"},
+    )
+    return {"rejected": False, "include_uncertain": include_uncertain, **dict(totals)}
+
+
+def _restrict(engine, request_id: str, records: list[RequestRecord]) -> int:
+    if not records:
+        return 0
+    with Session(engine) as session, session.begin():
+        refs = session.get(Request, request_id).subject_refs or []
+        existing = {
+            (r.entity, r.record_id)
+            for r in session.scalars(
+                select(Restriction).where(Restriction.request_id == request_id)
+            )
+        }
+        for record in records:
+            if (record.entity, record.record_key) in existing:
+                continue
+            session.add(
+                Restriction(
+                    request_id=request_id,
+                    subject_ref=refs[0] if refs else "unknown",
+                    purpose=record.purpose,
+                    entity=record.entity,
+                    record_id=record.record_key,
+                    reason="GDPR Art. 18 restriction requested by the data subject",
+                )
+            )
+    found_records.mark_done(engine, request_id, [(r.entity, r.record_key) for r in records])
+    return len(records)
+
+
+def verify(request_id: str) -> dict[str, Any]:
+    """Locate again: nothing erased may be found; rectified records hold the new values."""
+    engine = open_store()
+    ids = requests.identifiers_of(engine, request_id)
+    policy = load_policy()
+    stored = found_records.records(engine, request_id)
+    erased = {
+        (r.entity, r.record_key)
+        for r in stored
+        if r.done_at and r.decision in ("erase", "erase_if_approved")
+    }
+    sources = SqlSources(policy)
+    problems: list[str] = []
+    try:
+        still_there = 0
+        for system in sorted(policy.sources):
+            by_entity: dict[str, list[str]] = defaultdict(list)
+            for entity, key in erased:
+                if entity.startswith(system + "."):
+                    by_entity[entity].append(key)
+            with sources.engine(system).connect() as conn:
+                for entity, keys in by_entity.items():
+                    still_there += len(fetch_rows(conn, sources, policy, entity, keys))
+            again = {(f.entity, f.key) for f in locate_in_system(policy, sources, system, ids)}
+            still_there += len(again & erased)
+        if still_there:
+            problems.append(f"{still_there} erased record(s) are still in the sources")
+    finally:
+        sources.dispose()
+    if problems:
+        raise RequestVerificationFailed(f"request {request_id}: " + "; ".join(problems))
+    return {"erased_checked": len(erased), "still_there": 0}
+
+
+def respond(request_id: str, include_uncertain: bool, today: date) -> dict[str, Any]:
+    """A package (access, portability) or a response letter (the rest), in the outbox."""
+    engine = open_store()
+    view = requests.get(engine, request_id)
+    policy = load_policy()
+    stored = found_records.records(engine, request_id)
+    if view.type in PACKAGE_TYPES:
+        return _package(engine, policy, view, stored, include_uncertain, today)
+    return _response(engine, policy, view, stored, today)
+
+
+def _included(record: RequestRecord, include_uncertain: bool) -> bool:
+    return record.decision == "include" or (
+        include_uncertain and record.decision == "include_if_approved"
+    )
+
+
+def _package(engine, policy, view, stored, include_uncertain: bool, today: date) -> dict[str, Any]:
+    chosen = [r for r in stored if _included(r, include_uncertain)]
+    by_entity: dict[str, list[str]] = defaultdict(list)
+    for record in chosen:
+        by_entity[record.entity].append(record.record_key)
+    tables: dict[str, list[dict[str, Any]]] = {}
+    files: dict[str, bytes] = {}
+    sources = SqlSources(policy)
+    try:
+        for entity, keys in sorted(by_entity.items()):
+            system, name = entity.split(".", 1)
+            model = policy.entity(entity)
+            if view.type == "portability":
+                columns = [model.primary_key, *model.subject_provided_columns()]
+            else:
+                columns = list(model.columns)
+            with sources.engine(system).connect() as conn:
+                rows = fetch_rows(conn, sources, policy, entity, keys)
+            tables[f"{system}/{name}"] = [
+                {c: row.get(c) for c in columns} for _, row in sorted(rows.items())
+            ]
+            file_columns = [c for c in columns if model.columns[c].file]
+            root = sources.files_root(system)
+            for row in rows.values():
+                for column in file_columns:
+                    relative = row.get(column)
+                    if relative and root is not None and (root / relative).exists():
+                        files[f"{system}/{relative}"] = (root / relative).read_bytes()
+    finally:
+        sources.dispose()
+    purposes = sorted({r.purpose for r in chosen if r.purpose})
+    documents = {
+        f"README.{lang}.html": render(
+            policy,
+            lang,
+            request_id=view.id,
+            request_type=view.type,
+            received=view.received_on,
+            answered=today,
+            purposes=purposes,
+            kind="package",
+        )
+        for lang in ("lv", "en")
+    }
+    counts = Counter(r.system for r in stored)
+    manifest = {
+        "request_id": view.id,
+        "type": view.type,
+        "created_at": utcnow().isoformat(),
+        "policy_version": policy.version,
+        "complete": True,
+        "sources": [
+            {"system": system, "status": "searched", "records_found": counts.get(system, 0)}
+            for system in sorted(policy.sources)
+        ],
+        "records_included": len(chosen),
+        "uncertain_matches_included": include_uncertain,
+    }
+    passphrase = new_passphrase()
+    path = build_package(
+        request_id=view.id,
+        passphrase=passphrase,
+        manifest=manifest,
+        tables=tables,
+        files=files,
+        documents=documents,
+    )
+    with Session(engine) as session, session.begin():
+        row = session.get(Request, view.id)
+        row.package_path = str(path)
+        row.passphrase_encrypted = seal(passphrase)
+        row.passphrase_retrieved_at = None
+    return {"package": True, "records": len(chosen), "files": len(files), "tables": len(tables)}
+
+
+def _response(engine, policy, view, stored, today: date) -> dict[str, Any]:
+    lines: Counter[tuple[str, str, str, date | None]] = Counter(
+        (r.purpose or "?", r.decision or "no_change", r.reason or "", r.retain_until)
+        for r in stored
+        if r.decision not in (None, "out_of_scope")
+    )
+    outcome = [
+        OutcomeLine(purpose=p, decision=d, count=n, why=why, until=until)
+        for (p, d, why, until), n in sorted(lines.items(), key=lambda item: item[0][:2])
+    ]
+    purposes = sorted({r.purpose for r in stored if r.purpose})
+    folder = outbox_root() / view.id
+    folder.mkdir(parents=True, exist_ok=True)
+    for lang in ("lv", "en"):
+        html = render(
+            policy,
+            lang,
+            request_id=view.id,
+            request_type=view.type,
+            received=view.received_on,
+            answered=today,
+            purposes=purposes,
+            kind="response",
+            outcome=outcome,
+        )
+        (folder / f"response.{lang}.html").write_text(html, encoding="utf-8")
+    with Session(engine) as session, session.begin():
+        session.get(Request, view.id).response_path = str(folder / "response.en.html")
+    return {"package": False, "lines": len(outcome)}
+
+
+def record(request_id: str, actor: str, summary: dict[str, Any]) -> dict[str, Any]:
+    engine = open_store()
+    view = requests.get(engine, request_id)
+    if view.status == "rejected":
+        return {"status": "rejected"}
+    counts = {
+        k: int(v) for k, v in summary.items() if isinstance(v, int) and not isinstance(v, bool)
+    }
+    stored = found_records.records(engine, request_id)
+    decisions = dict(Counter(r.decision or "undecided" for r in stored))
+    requests.set_status(
+        engine,
+        request_id,
+        "completed",
+        actor=actor,
+        outcome={"counts": counts, "decisions": decisions},
+    )
+    return {"status": "completed", **counts}
+
+
+def passphrase(request_id: str, actor: str) -> str:
+    """The package's passphrase, once: afterwards only the time it was retrieved remains."""
+    engine = open_store()
+    with Session(engine) as session, session.begin():
+        row = session.get(Request, request_id)
+        if row is None:
+            raise requests.RequestError(f"no request {request_id[:40]!r} in the governance store")
+        if row.passphrase_encrypted is None:
+            if row.passphrase_retrieved_at:
+                raise requests.RequestError(
+                    f"request {request_id}: the passphrase was already retrieved at "
+                    f"{row.passphrase_retrieved_at:%Y-%m-%d %H:%M} UTC"
+                )
+            raise requests.RequestError(f"request {request_id} has no package yet")
+        secret = unseal(row.passphrase_encrypted)
+        row.passphrase_encrypted = None
+        row.passphrase_retrieved_at = utcnow()
+    Ledger(engine).append(
+        "dsr_passphrase_retrieved", actor, request_id=request_id, counts={}, detail={}
+    )
+    return secret

@@ -1,0 +1,126 @@
+"""How an identifier column is compared in SQL, and the indexes that make it fast.
+
+Systems spell identifiers their own way (``+371 2…``, ``2…``, ``00371-2…``; ``A.B@X.LV``;
+a personas kods with or without its hyphen). Each kind has one SQL expression that removes the
+spelling differences the data map's systems show, the same on SQLite and PostgreSQL, and an
+expression index on exactly that expression, so finding a person is an index lookup, not a scan.
+Names cannot be folded portably in SQL (SQLite's ``lower`` is ASCII-only), so a name is matched
+against its spelling variants (with and without diacritics, in three cases) on a plain index.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+
+from governance.policy import Policy
+
+#: Characters that systems put inside phone numbers, personas kodi and IBANs.
+_SEPARATORS = (" ", "-", "+", "(", ")", ".", "/")
+
+
+def _strip(expr: sa.ColumnElement) -> sa.ColumnElement:
+    for ch in _SEPARATORS:
+        expr = sa.func.replace(expr, ch, "")
+    return expr
+
+
+def lookup_expression(kind: str, column: sa.ColumnElement) -> sa.ColumnElement:
+    """The comparable SQL form of an identifier column of ``kind``."""
+    if kind == "email":
+        return sa.func.lower(sa.func.trim(column))
+    if kind in ("phone", "personas_kods"):
+        return _strip(column)
+    if kind == "iban":
+        return sa.func.upper(_strip(column))
+    return column
+
+
+def lookup_values(kind: str, normalised: str) -> list[str]:
+    """The values ``lookup_expression`` may take for one normalised identifier."""
+    if kind == "email":
+        return [normalised.lower()]
+    if kind == "phone":
+        digits = normalised.lstrip("+")
+        if digits.startswith("371") and len(digits) == 11:
+            national = digits[3:]
+            return [national, digits, "00" + digits]
+        return [digits, "00" + digits]
+    if kind == "personas_kods":
+        return [normalised.replace("-", "")]
+    if kind == "iban":
+        return [normalised.replace(" ", "").upper()]
+    return name_variants(normalised)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    )
+
+
+def name_variants(text: str) -> list[str]:
+    """The spellings a name or address takes across systems: diacritics kept or dropped, as
+    written, upper, lower and title case, whitespace collapsed."""
+    base = " ".join(text.split())
+    variants: list[str] = []
+    for form in (base, _fold(base)):
+        for cased in (form, form.upper(), form.lower(), form.title()):
+            if cased not in variants:
+                variants.append(cased)
+    return variants
+
+
+def mention_needles(kind: str, normalised: str) -> list[str]:
+    """Substrings that reveal an identifier inside free text (matched case-insensitively)."""
+    if kind == "email":
+        return [normalised.lower()]
+    if kind == "personas_kods":
+        return [normalised, normalised.replace("-", "")]
+    if kind == "phone":
+        digits = normalised.lstrip("+")
+        national = digits[3:] if digits.startswith("371") else digits
+        return [national, f"{national[:4]}-{national[4:]}", f"{national[:4]} {national[4:]}"]
+    if kind == "iban":
+        return [normalised]
+    return []
+
+
+def index_name(table: str, column: str) -> str:
+    return f"ix_lookup_{table}_{column}"[:63]
+
+
+def identifier_indexes(
+    policy: Policy, system: str, metadata_tables: dict[str, sa.Table]
+) -> Iterator[sa.Index]:
+    """One index per identifier column of the system's entities, on its lookup expression."""
+    for entity in policy.sources[system].entities.values():
+        table = metadata_tables.get(entity.table)
+        if table is None:
+            continue
+        for name, column in entity.identifier_columns().items():
+            yield sa.Index(
+                index_name(entity.table, name),
+                lookup_expression(column.identifier, table.c[name]),
+            )
+
+
+def ensure_lookup_indexes(policy: Policy, engine: sa.Engine, system: str) -> int:
+    """Create the missing lookup indexes of one system; returns how many were created."""
+    metadata = sa.MetaData()
+    metadata.reflect(engine)
+    existing = {
+        index["name"]
+        for table in metadata.tables
+        for index in sa.inspect(engine).get_indexes(table)
+    }
+    created = 0
+    with engine.begin() as conn:
+        for index in identifier_indexes(policy, system, dict(metadata.tables)):
+            if index.name not in existing:
+                index.create(conn)
+                created += 1
+    return created
