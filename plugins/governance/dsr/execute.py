@@ -19,7 +19,7 @@ from governance.dsr.identifiers import Identifiers
 from governance.dsr.locate import typed_key
 from governance.policy import Policy
 from governance.sources import SqlSources
-from governance.sources.graph import dependants
+from governance.sources.graph import depth
 from governance.sources.lookup import mention_needles
 
 _CHUNK = 500
@@ -57,12 +57,6 @@ def fetch_rows(
             mapping = dict(row._mapping)
             result[str(mapping[pk.name])] = mapping
     return result
-
-
-def depth(policy: Policy, qualified: str) -> int:
-    """0 for a leaf; a parent is one deeper than its deepest dependant (delete low first)."""
-    children = dependants(policy, qualified)
-    return 0 if not children else 1 + max(depth(policy, d.child) for d in children)
 
 
 def redact_text(text: str, ids: Identifiers) -> str:

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from governance.dsr.identifiers import EXACT_KINDS, Identifiers
 from governance.policy import Policy
 from governance.sources import SqlSources
-from governance.sources.graph import dependants
+from governance.sources.graph import dependants, depth
 from governance.sources.lookup import lookup_expression, lookup_values, mention_needles
 
 MATCH_ORDER = {"exact": 0, "linked": 1, "possible": 2, "mention": 3}
@@ -69,9 +69,12 @@ class _Hits:
 
 
 def locate_in_system(
-    policy: Policy, sources: SqlSources, system: str, ids: Identifiers
+    policy: Policy, sources: SqlSources, system: str, ids: Identifiers, *, mentions: bool = True
 ) -> list[Found]:
-    """Every record of ``system`` that concerns the subject, with how it was found."""
+    """Every record of ``system`` that concerns the subject, with how it was found.
+
+    ``mentions=False`` skips the free-text search, the one part that scans (a substring has no
+    index); the benchmark times the two parts apart."""
     hits = _Hits()
     engine = sources.engine(system)
     entities = sorted(policy.sources[system].entities.items())
@@ -80,43 +83,75 @@ def locate_in_system(
             qualified = f"{system}.{name}"
             table = sources.table(qualified)
             pk = table.c[entity.primary_key]
-            _exact(conn, hits, qualified, table, pk, entity.identifier_columns(), ids)
-            _possible(conn, hits, qualified, table, pk, entity.identifier_columns(), ids)
-            free_text = [c for c, col in entity.columns.items() if col.free_text]
-            _mentions(conn, hits, qualified, table, pk, free_text, ids)
-        for name, _ in entities:
-            _follow_links(conn, policy, sources, hits, f"{system}.{name}")
+            _identified(conn, sources, hits, qualified, table, pk, entity.identifier_columns(), ids)
+            if mentions:
+                free_text = [c for c, col in entity.columns.items() if col.free_text]
+                _mentions(conn, hits, qualified, table, pk, free_text, ids)
+        _follow_links(conn, policy, sources, hits, system)
     return sorted(hits.by_record.values(), key=lambda f: (f.entity, MATCH_ORDER[f.match], f.key))
 
 
-def _exact(conn, hits, qualified, table, pk, identifier_columns, ids: Identifiers) -> None:
-    for column_name, column in identifier_columns.items():
-        kind = column.identifier
-        value = ids.get(kind) if kind in EXACT_KINDS else None
-        if not value:
-            continue
-        expression = lookup_expression(kind, table.c[column_name])
-        query = sa.select(pk).where(expression.in_(lookup_values(kind, value)))
-        for (key,) in conn.execute(query):
-            hits.add(qualified, key, "exact", kind)
-
-
-def _possible(conn, hits, qualified, table, pk, identifier_columns, ids: Identifiers) -> None:
-    name = ids.get("name")
-    if not name:
+def _identified(
+    conn, sources: SqlSources, hits, qualified, table, pk, identifier_columns, ids: Identifiers
+) -> None:
+    """Exact identifiers and name variants of one entity in one round trip: a UNION ALL of
+    index lookups (each branch uses its own lookup index). The statement is built once per
+    entity and set of identifier kinds, then only its parameters change."""
+    exact = tuple(
+        (column_name, column.identifier)
+        for column_name, column in identifier_columns.items()
+        if column.identifier in EXACT_KINDS and ids.get(column.identifier)
+    )
+    name_columns = tuple(
+        c for c, col in identifier_columns.items() if col.identifier == "name" and ids.get("name")
+    )
+    address_columns = tuple(
+        c for c, col in identifier_columns.items() if col.identifier == "address"
+    )
+    with_address = bool(ids.get("address") and address_columns and name_columns)
+    if not exact and not name_columns:
         return
-    name_columns = [c for c, col in identifier_columns.items() if col.identifier == "name"]
-    address_columns = [c for c, col in identifier_columns.items() if col.identifier == "address"]
-    address = ids.get("address")
-    for column_name in name_columns:
-        wanted = [pk]
-        if address and address_columns:
-            wanted += [table.c[c] for c in address_columns]
-        query = sa.select(*wanted).where(table.c[column_name].in_(lookup_values("name", name)))
-        address_forms = set(lookup_values("address", address)) if address else set()
-        for row in conn.execute(query):
-            same_address = any(value in address_forms for value in row[1:] if value)
-            hits.add(qualified, row[0], "possible", "name+address" if same_address else "name")
+    cache_key = (qualified, exact, name_columns, with_address)
+    query = sources.statements.get(cache_key)
+    if query is None:
+        query = _identified_statement(table, pk, exact, name_columns, address_columns, with_address)
+        sources.statements[cache_key] = query
+    params = {f"v_{column}": lookup_values(kind, ids.get(kind)) for column, kind in exact}
+    if name_columns:
+        params["v_name"] = lookup_values("name", ids.get("name"))
+    if with_address:
+        params["v_address"] = lookup_values("address", ids.get("address"))
+    for key, via in conn.execute(query, params):
+        hits.add(qualified, key, "possible" if via.startswith("name") else "exact", via)
+
+
+def _identified_statement(table, pk, exact, name_columns, address_columns, with_address):
+    branches = [
+        sa.select(pk.label("key"), sa.literal_column(f"'{kind}'").label("via")).where(
+            lookup_expression(kind, table.c[column]).in_(
+                sa.bindparam(f"v_{column}", expanding=True)
+            )
+        )
+        for column, kind in exact
+    ]
+    for column in name_columns:
+        via: sa.ColumnElement = sa.literal_column("'name'")
+        if with_address:
+            same = sa.or_(
+                *[
+                    table.c[c].in_(sa.bindparam("v_address", expanding=True))
+                    for c in address_columns
+                ]
+            )
+            via = sa.case(
+                (same, sa.literal_column("'name+address'")), else_=sa.literal_column("'name'")
+            )
+        branches.append(
+            sa.select(pk.label("key"), via.label("via")).where(
+                table.c[column].in_(sa.bindparam("v_name", expanding=True))
+            )
+        )
+    return branches[0] if len(branches) == 1 else sa.union_all(*branches)
 
 
 def _mentions(conn, hits, qualified, table, pk, free_text: Sequence[str], ids: Identifiers) -> None:
@@ -137,32 +172,38 @@ def _mentions(conn, hits, qualified, table, pk, free_text: Sequence[str], ids: I
             hits.add(qualified, key, "mention", column_name)
 
 
-def _follow_links(conn, policy: Policy, sources: SqlSources, hits: _Hits, parent: str) -> None:
-    """Rows that hang off found rows, recursively, inheriting exact -> linked, possible -> possible."""
-    for dependant in dependants(policy, parent):
-        for parent_match, child_match in (
-            ("exact", "linked"),
-            ("linked", "linked"),
-            ("possible", "possible"),
-        ):
-            keys = hits.keys(parent, [parent_match])
-            if not keys:
-                continue
+def _follow_links(conn, policy: Policy, sources: SqlSources, hits: _Hits, system: str) -> None:
+    """Rows that hang off found rows, parents before children, so a grandchild sees its
+    parent's hits: exact -> linked, linked -> linked, possible -> possible."""
+    names = sorted(policy.sources[system].entities, key=lambda n: -depth(policy, f"{system}.{n}"))
+    for name in names:
+        parent = f"{system}.{name}"
+        for dependant in dependants(policy, parent):
             parent_table = sources.table(parent)
+            parent_pk = parent_table.c[policy.entity(parent).primary_key]
             child_table = sources.table(dependant.child)
             child_pk = child_table.c[policy.entity(dependant.child).primary_key]
             fk = child_table.c[dependant.fk_column]
-            parent_column = parent_table.c[dependant.parent_column]
-            for start in range(0, len(keys), _CHUNK):
-                chunk = keys[start : start + _CHUNK]
-                parent_values = sa.select(parent_column).where(
-                    parent_table.c[policy.entity(parent).primary_key].in_(
-                        [_typed(parent_table, policy, parent, k) for k in chunk]
-                    )
-                )
-                for (key,) in conn.execute(sa.select(child_pk).where(fk.in_(parent_values))):
-                    hits.add(dependant.child, key, child_match, f"link:{parent.split('.', 1)[1]}")
-        _follow_links(conn, policy, sources, hits, dependant.child)
+            for child_match, parent_matches in (
+                ("linked", ("exact", "linked")),
+                ("possible", ("possible",)),
+            ):
+                keys = hits.keys(parent, parent_matches)
+                for start in range(0, len(keys), _CHUNK):
+                    chunk = [
+                        _typed(parent_table, policy, parent, k)
+                        for k in keys[start : start + _CHUNK]
+                    ]
+                    if dependant.parent_column == parent_pk.name:
+                        condition = fk.in_(chunk)
+                    else:
+                        condition = fk.in_(
+                            sa.select(parent_table.c[dependant.parent_column]).where(
+                                parent_pk.in_(chunk)
+                            )
+                        )
+                    for (key,) in conn.execute(sa.select(child_pk).where(condition)):
+                        hits.add(dependant.child, key, child_match, f"link:{name}")
 
 
 def _typed(table: sa.Table, policy: Policy, qualified: str, key: str) -> object:

@@ -18,7 +18,7 @@ from governance.dsr import records as found_records
 from governance.dsr import requests
 from governance.dsr.crypto import new_passphrase, seal, unseal
 from governance.dsr.documents import OutcomeLine, render
-from governance.dsr.execute import SystemResult, carry_out_system, depth, fetch_rows
+from governance.dsr.execute import SystemResult, carry_out_system, fetch_rows
 from governance.dsr.locate import locate_in_system
 from governance.dsr.package import build_package, outbox_root
 from governance.dsr.plan import DESTRUCTIVE, Decision, decide
@@ -26,7 +26,7 @@ from governance.errors import GovernanceError
 from governance.policy import Policy, load_policy
 from governance.retention.holds import HoldSet, active_holds
 from governance.sources import SqlSources
-from governance.sources.graph import dependants
+from governance.sources.graph import dependants, depth
 from governance.store import open_store
 from governance.store.models import Request, RequestRecord, Restriction, utcnow
 

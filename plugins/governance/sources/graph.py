@@ -48,3 +48,10 @@ def dependants(policy: Policy, qualified: str) -> list[Dependant]:
 def governed_entities(policy: Policy) -> frozenset[str]:
     """Entities that some retention rule governs directly: never removed as a side effect."""
     return frozenset(rule.entity for _, rule in policy.rules())
+
+
+def depth(policy: Policy, qualified: str) -> int:
+    """0 for an entity nothing hangs off; otherwise one more than its deepest dependant.
+    Removing in increasing depth removes children before their parents."""
+    children = dependants(policy, qualified)
+    return 0 if not children else 1 + max(depth(policy, d.child) for d in children)

@@ -22,8 +22,10 @@ _SEPARATORS = (" ", "-", "+", "(", ")", ".", "/")
 
 
 def _strip(expr: sa.ColumnElement) -> sa.ColumnElement:
+    # Literals, not bound parameters: a query matches an expression index only when its
+    # expression is the same text, and ``replace(phone, ?, ?)`` is not ``replace(phone, ' ', '')``.
     for ch in _SEPARATORS:
-        expr = sa.func.replace(expr, ch, "")
+        expr = sa.func.replace(expr, sa.literal_column(f"'{ch}'"), sa.literal_column("''"))
     return expr
 
 
@@ -93,34 +95,39 @@ def index_name(table: str, column: str) -> str:
     return f"ix_lookup_{table}_{column}"[:63]
 
 
-def identifier_indexes(
-    policy: Policy, system: str, metadata_tables: dict[str, sa.Table]
-) -> Iterator[sa.Index]:
-    """One index per identifier column of the system's entities, on its lookup expression."""
+def identifier_index_ddl(
+    policy: Policy, system: str, engine: sa.Engine, tables: set[str] | None = None
+) -> Iterator[tuple[str, str]]:
+    """``(index name, CREATE INDEX statement)`` per identifier column of the system's entities,
+    on exactly the expression :func:`lookup_expression` queries with."""
+    preparer = engine.dialect.identifier_preparer
     for entity in policy.sources[system].entities.values():
-        table = metadata_tables.get(entity.table)
-        if table is None:
+        if tables is not None and entity.table not in tables:
             continue
         for name, column in entity.identifier_columns().items():
-            yield sa.Index(
-                index_name(entity.table, name),
-                lookup_expression(column.identifier, table.c[name]),
+            expression = lookup_expression(column.identifier, sa.column(name))
+            compiled = expression.compile(
+                dialect=engine.dialect, compile_kwargs={"literal_binds": True}
+            )
+            index = index_name(entity.table, name)
+            yield (
+                index,
+                (
+                    f"CREATE INDEX IF NOT EXISTS {preparer.quote(index)} "
+                    f"ON {preparer.quote(entity.table)} (({compiled}))"
+                ),
             )
 
 
 def ensure_lookup_indexes(policy: Policy, engine: sa.Engine, system: str) -> int:
     """Create the missing lookup indexes of one system; returns how many were created."""
-    metadata = sa.MetaData()
-    metadata.reflect(engine)
-    existing = {
-        index["name"]
-        for table in metadata.tables
-        for index in sa.inspect(engine).get_indexes(table)
-    }
+    inspector = sa.inspect(engine)
+    tables = set(inspector.get_table_names())
+    existing = {index["name"] for table in tables for index in inspector.get_indexes(table)}
     created = 0
     with engine.begin() as conn:
-        for index in identifier_indexes(policy, system, dict(metadata.tables)):
-            if index.name not in existing:
-                index.create(conn)
+        for index, ddl in identifier_index_ddl(policy, system, engine, tables):
+            if index not in existing:
+                conn.exec_driver_sql(ddl)
                 created += 1
     return created

@@ -31,6 +31,8 @@ class SqlSources:
         self.policy = policy
         self._engines: dict[str, sa.Engine] = {}
         self._tables: dict[str, sa.Table] = {}
+        #: Statements built once per engine lifetime by callers (see dsr.locate), by their key.
+        self.statements: dict[tuple, sa.Executable] = {}
 
     def engine(self, system: str) -> sa.Engine:
         if system not in self._engines:
@@ -83,3 +85,4 @@ class SqlSources:
             engine.dispose()
         self._engines.clear()
         self._tables.clear()
+        self.statements.clear()
