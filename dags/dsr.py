@@ -109,9 +109,9 @@ def dsr():
         from governance.dsr.tasks import plan as plan_request
 
         planned = plan_request(params["request_id"], run_moment().date(), run_moment())
-        for decision, count in sorted(planned["decision"].items()):
+        for line in planned["lines"]:
             log_decision(
-                log, "dsr.plan", request=params["request_id"], decision=decision, records=count
+                log, "dsr.plan", request=params["request_id"], type=planned["type"], **line
             )
         log_decision(
             log,

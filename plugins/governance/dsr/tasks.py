@@ -147,11 +147,23 @@ def plan(request_id: str, today: date, now: datetime) -> dict[str, Any]:
     )
     if needs_approval:
         requests.set_status(engine, request_id, "awaiting_approval", actor="dsr.plan")
+    per_purpose = Counter((r.purpose or "?", r.decision or "undecided") for r in stored)
     return {
         "request_id": request_id,
         "type": view.type,
         "records": len(stored),
         "needs_approval": needs_approval,
+        "lines": [
+            {
+                "purpose": purpose,
+                "legal_basis": policy.purposes[purpose].legal_basis
+                if purpose in policy.purposes
+                else "?",
+                "decision": decision,
+                "records": count,
+            }
+            for (purpose, decision), count in sorted(per_purpose.items())
+        ],
         **summary,
         "approval_text": approval_text(view.type, stored),
     }
