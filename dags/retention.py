@@ -1,7 +1,8 @@
 """One retention DAG per processing purpose, generated from the policy: ``retention__<purpose>``.
 
 A new purpose in ``include/policy/purposes/`` gives a new DAG; no Python is written. For each of
-the purpose's rules, in the policy's order: plan -> sweep -> verify -> record. ``dry_run`` stops
+the purpose's rules, in the policy's order: plan -> sweep -> (gate, for anonymising rules) ->
+verify -> record. ``dry_run`` stops
 after the plans. The work is done by ``governance.retention.tasks``; this file only wires it.
 """
 
@@ -89,6 +90,13 @@ def build_retention_dag(purpose) -> DAG:
 
             return tasks.verify(purpose.id, rule_id, run_moment(), planned)
 
+        @task(retries=0)  # a failed gate is a finding: recorded as non-compliant, then fails
+        def gate(rule_id: str, swept: dict) -> dict:
+            """Anonymising rules only: prove the anonymised table singles no one out."""
+            from governance.retention import tasks
+
+            return tasks.gate(purpose.id, rule_id, run_id=run_id(), actor=actor())
+
         @task
         def record(rule_id: str, planned: dict, swept: dict, verified: dict) -> int:
             from governance.retention import tasks
@@ -113,6 +121,8 @@ def build_retention_dag(purpose) -> DAG:
                 planned = plan.override(task_id="plan")(rule.id)
                 swept = sweep.override(task_id="sweep")(rule.id, planned)
                 verified = verify.override(task_id="verify")(rule.id, planned, swept)
+                if rule.action == "anonymise":
+                    gate.override(task_id="gate")(rule.id, swept) >> verified
                 recorded = record.override(task_id="record")(rule.id, planned, swept, verified)
             if previous is not None:
                 previous >> planned

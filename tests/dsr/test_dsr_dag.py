@@ -4,9 +4,9 @@ and every log line, XCom value and ledger entry of the run searched for the subj
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 import threading
 import time
+from datetime import UTC, datetime
 
 import pytest
 from conftest import ROOT, customer_with_recent_billing, identifiers_of, person, register
@@ -160,3 +160,44 @@ def test_a_request_without_verified_identity_never_runs(estate, dsr_dag):
     states = {ti.task_id: ti.state for ti in run.get_task_instances()}
     assert states["load"] == "failed" and states["record"] != "success"
     assert requests.get(open_store(), request_id).status == "registered"
+
+
+def test_every_request_type_runs_under_dag_test_and_no_identifier_appears(
+    estate, dsr_dag, capfd, caplog
+):
+    """Each type, one after another, for one subject; then every log line, XCom value and
+    ledger entry of all the runs is searched for every spelling of the subject's identifiers."""
+    from governance.audit.ledger import Ledger
+    from governance.dsr import requests
+    from governance.store import open_store
+
+    index, _ = customer_with_recent_billing(estate)
+    ids = identifiers_of(index)
+    xcoms = ""
+    for request_type, choice in (
+        ("access", "Approve, including possible matches and mentions"),
+        ("portability", "Approve"),
+        ("rectification", "Approve"),
+        ("restriction", "Approve"),
+        ("objection", "Approve"),
+        ("consent_withdrawal", "Approve"),
+        ("erasure", "Approve"),
+    ):
+        corrections = (
+            {"address": "Skolas iela 1, Rīga, LV-1010"} if request_type == "rectification" else None
+        )
+        request_id = register(request_type, ids, corrections=corrections)
+        run, _ = _run(dsr_dag, request_id, choice)
+        assert run.state == "success", request_type
+        assert requests.get(open_store(), request_id).status == "completed", request_type
+        xcoms += _xcom_text(run)
+    output = capfd.readouterr()
+    logs = output.out + output.err + caplog.text
+    assert logs.count("dsr.record") >= 7
+    text = (
+        logs
+        + xcoms
+        + json.dumps([e.line() for e in Ledger(open_store()).entries()], ensure_ascii=False)
+    )
+    leaked = [form for form in _forms(index) if form.lower() in text.lower()]
+    assert leaked == []

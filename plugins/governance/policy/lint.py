@@ -68,8 +68,8 @@ class CheckedPolicy:
     problems: list[Problem] = field(default_factory=list)
 
 
-#: Actions the retention engine can carry out today; ``anonymise`` joins with its module.
-EXECUTABLE_ACTIONS = ("delete", "archive")
+#: Actions the retention engine can carry out.
+EXECUTABLE_ACTIONS = ("delete", "archive", "anonymise")
 
 
 def check_policy(directory: Path) -> CheckedPolicy:
@@ -284,6 +284,67 @@ class _Linter:
                 first_line[rule.id] = line
             self.check_rule(rel, here, purpose, rule)
 
+    def check_anonymisation(
+        self, rel: str, here: KeyPath, rule: Any, entity: Any, where_file: str
+    ) -> None:
+        """An anonymising rule says what happens to every column, and only to real ones."""
+        spec = rule.anonymise
+        if rule.action != "anonymise":
+            if spec is not None:
+                self.report(
+                    rel,
+                    (*here, "anonymise"),
+                    f"rule '{rule.id}' has an anonymise block but its action is "
+                    f"'{rule.action}'; set action: anonymise or remove the block",
+                )
+            return
+        if spec is None:
+            self.report(
+                rel,
+                (*here, "action"),
+                f"rule '{rule.id}': action anonymise needs an anonymise block (target_table, "
+                "drop, pseudonymise, generalise, scrub, sensitive, keep, k, l)",
+            )
+            return
+        named: dict[str, int] = {}
+        for column in [*spec.drop, *spec.pseudonymise, *spec.generalise, *spec.scrub, *spec.keep]:
+            named[column] = named.get(column, 0) + 1
+        if spec.sensitive:
+            named[spec.sensitive] = named.get(spec.sensitive, 0) + 1
+        for column, times in named.items():
+            if column not in entity.columns:
+                self.report(
+                    rel,
+                    (*here, "anonymise"),
+                    f"rule '{rule.id}': anonymise names column '{column}', which does not exist "
+                    f"in entity '{rule.entity}' ({where_file}); expected one of: "
+                    f"{', '.join(entity.columns)}",
+                )
+            elif times > 1:
+                self.report(
+                    rel,
+                    (*here, "anonymise"),
+                    f"rule '{rule.id}': anonymise names column '{column}' more than once; "
+                    "each column gets exactly one treatment",
+                )
+        for column, spec_column in entity.columns.items():
+            if column not in named:
+                self.report(
+                    rel,
+                    (*here, "anonymise"),
+                    f"rule '{rule.id}': column '{column}' of '{rule.entity}' has no treatment; "
+                    "add it to drop, pseudonymise, generalise, scrub, keep or sensitive "
+                    "(nothing is kept by default)",
+                )
+            elif spec_column.identifier and column in spec.keep:
+                self.report(
+                    rel,
+                    (*here, "anonymise", "keep"),
+                    f"rule '{rule.id}': column '{column}' holds an identifier "
+                    f"({spec_column.identifier}) and cannot be kept; drop, pseudonymise or "
+                    "generalise it",
+                )
+
     def check_rule(self, rel: str, here: KeyPath, purpose: Purpose, rule: Any) -> None:
         if rule.action not in EXECUTABLE_ACTIONS:
             self.report(
@@ -328,6 +389,7 @@ class _Linter:
                 f"type: datetime in {where_file}, or anchor on one of: "
                 f"{', '.join(dated) or '(none declared)'})",
             )
+        self.check_anonymisation(rel, here, rule, entity, where_file)
         for name in rule.where:
             if name not in entity.columns:
                 self.report(

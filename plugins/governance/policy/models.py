@@ -202,6 +202,78 @@ class RestsOn(Frozen):
         return self
 
 
+GENERALISATIONS = (
+    "month",
+    "year",
+    "birth_year_from_personas_kods",
+    "age_band_from_personas_kods",
+    "postcode_region",
+    "address_municipality",
+    "keep",
+)
+Generalisation = Literal[GENERALISATIONS]  # type: ignore[valid-type]
+
+
+class AnonymisationSpec(Frozen):
+    """How a rule anonymises its entity: every column is dropped, pseudonymised, generalised,
+    scrubbed, kept as the sensitive attribute, or kept as it is, and the result must be
+    k-anonymous and l-diverse over the quasi-identifiers (the generalised columns)."""
+
+    target_table: Identifier
+    drop: tuple[Text, ...] = ()
+    pseudonymise: dict[str, Identifier] = {}
+    generalise: Annotated[dict[str, Generalisation], Field(min_length=1)]
+    scrub: tuple[Text, ...] = ()
+    sensitive: Text | None = None
+    keep: tuple[Text, ...] = ()
+    k: StrictInt = 5
+    l: StrictInt = 2  # noqa: E741 (the l of l-diversity)
+
+    @field_validator("k")
+    @classmethod
+    def _k_at_least_two(cls, value: int) -> int:
+        if value < 2:
+            raise ValueError("k must be at least 2 (k = 1 means a row may stand alone)")
+        return value
+
+    @field_validator("l")
+    @classmethod
+    def _l_positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("l must be at least 1")
+        return value
+
+    @model_validator(mode="after")
+    def _l_needs_sensitive(self) -> AnonymisationSpec:
+        if self.l > 1 and not self.sensitive:
+            raise ValueError("l > 1 needs a sensitive column (sensitive: <column>)")
+        return self
+
+    def assigned(self) -> dict[str, str]:
+        """Column -> its treatment; a column named twice appears under its last treatment."""
+        out = {c: "drop" for c in self.drop}
+        out.update({c: "pseudonymise" for c in self.pseudonymise})
+        out.update({c: "generalise" for c in self.generalise})
+        out.update({c: "scrub" for c in self.scrub})
+        out.update({c: "keep" for c in self.keep})
+        if self.sensitive:
+            out[self.sensitive] = "sensitive"
+        return out
+
+    def output_columns(self) -> list[str]:
+        """The exact column set of the anonymised table, in a stable order."""
+        columns = list(self.pseudonymise.values()) + list(self.generalise)
+        columns += [c for c in self.keep if c not in columns]
+        columns += [c for c in self.scrub if c not in columns]
+        if self.sensitive and self.sensitive not in columns:
+            columns.append(self.sensitive)
+        return columns
+
+    @property
+    def quasi_identifiers(self) -> list[str]:
+        return list(self.generalise)
+
+
 class RetentionRule(Frozen):
     id: Identifier
     entity: Text
@@ -211,6 +283,7 @@ class RetentionRule(Frozen):
     order: Order = "oldest_first"
     where: dict[str, Any] = {}
     rests_on: RestsOn
+    anonymise: AnonymisationSpec | None = None
 
     @field_validator("period")
     @classmethod

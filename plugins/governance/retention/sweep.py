@@ -47,6 +47,7 @@ class RuleCounts:
     dependants_removed: int = 0
     files_removed: int = 0
     batches: int = 0
+    suppressed: int = 0  # anonymise: rows of classes below k or l, removed from the output
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -112,10 +113,6 @@ def sweep_rule(
     options = options or SweepOptions()
     target = resolve(policy, purpose_id, rule_id, now)
     action = target.rule.action
-    if action == "anonymise":
-        raise NotImplementedError(
-            f"rule {purpose_id}.{rule_id}: action 'anonymise' needs the anonymisation module"
-        )
     if action == "archive" and (archive_store is None or not options.archive_set):
         raise ValueError(
             f"rule {purpose_id}.{rule_id} archives: pass archive_store and options.archive_set"
@@ -127,6 +124,12 @@ def sweep_rule(
     totals = dict.fromkeys(("due", "held", "blocked", "removed", "dependants", "files"), 0)
     batches = _next_batch_number(archive_store, options.archive_set) if action == "archive" else 0
     first_batch = batches
+    anonymiser = None
+    if action == "anonymise":
+        from governance.anonymise.kanon import SqlAnonymiser
+        from governance.identity.pseudonym import subject_key
+
+        anonymiser = SqlAnonymiser(engine, target.rule.anonymise, subject_key())
 
     if action == "delete" and selector.can_delete_in_bulk() and target.rule.order != "newest_first":
         after: Any = ()
@@ -159,6 +162,10 @@ def sweep_rule(
                     continue
                 deps = list(selector.dependant_rows(conn, classified.actionable))
                 files = _file_paths(policy, target.entity, classified.actionable, deps)
+                if anonymiser is not None:
+                    # Same transaction as the delete below: a row is either still live or
+                    # already anonymised, never both and never neither.
+                    anonymiser.write_batch(conn, classified.actionable)
                 if action == "archive":
                     _archive_batch(
                         archive_store,
@@ -176,7 +183,12 @@ def sweep_rule(
             batches += 1
             if options.after_batch:
                 options.after_batch(batches)
+    suppressed = 0
+    if anonymiser is not None:
+        with engine.begin() as conn:
+            suppressed = anonymiser.enforce(conn)
     counts = RuleCounts(
+        suppressed=suppressed,
         due=totals["due"],
         held=totals["held"],
         blocked=totals["blocked"],

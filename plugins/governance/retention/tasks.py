@@ -6,6 +6,7 @@ function opens what it needs itself (policy, sources, store), so a retried task 
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,8 @@ from governance.retention.holds import HoldSet, active_holds
 from governance.retention.sweep import RuleCounts, SweepOptions, plan_rule, sweep_rule, verify_rule
 from governance.sources import SqlSources
 from governance.store import open_store
+
+log = logging.getLogger("governance.retention")
 
 PAST_TENSE = {"delete": "deleted", "archive": "archived", "anonymise": "anonymised"}
 
@@ -129,6 +132,7 @@ def record(
         PAST_TENSE[rule.action]: swept.get("removed", 0),
         "dependants_removed": swept.get("dependants_removed", 0),
         "files_removed": swept.get("files_removed", 0),
+        "suppressed": swept.get("suppressed", 0),
         "remaining_due_unheld": verified.get("actionable", 0),
     }
     entry = Ledger(open_store()).append(
@@ -149,3 +153,81 @@ def record(
         },
     )
     return entry.seq
+
+
+class AnonymisationGateFailed(GovernanceError):
+    """An anonymised table can still single a person out, or holds an identifier."""
+
+
+def gate_evidence_dir(purpose_id: str, rule_id: str, run_id: str):
+    from governance import settings
+
+    run_key = re.sub(r"[^a-z0-9_.-]+", "-", run_id.lower()).strip("-") or "run"
+    return settings.reports_dir() / "evidence" / purpose_id / rule_id / run_key
+
+
+def gate(purpose_id: str, rule_id: str, *, run_id: str, actor: str) -> dict[str, Any]:
+    """Run the rule's Great Expectations gates on its anonymised table; record the outcome in
+    the ledger either way, and raise when a gate fails (the sweep is then non-compliant)."""
+    from governance.anonymise.gates import SqlTable, run_gates
+    from governance.connections import get_connection
+
+    policy = load_policy()
+    rule = next(r for r in policy.purpose(purpose_id).retention if r.id == rule_id)
+    spec = rule.anonymise
+    system = rule.entity.split(".")[0]
+    url = get_connection(policy.sources[system].conn_id).sqlalchemy_url()
+    sources = SqlSources(policy)
+    try:
+        from governance.anonymise.kanon import SqlAnonymiser
+        from governance.identity.pseudonym import subject_key
+
+        SqlAnonymiser(sources.engine(system), spec, subject_key())  # the table exists, even empty
+    finally:
+        sources.dispose()
+    report = run_gates(
+        SqlTable(url, spec.target_table),
+        spec,
+        name=f"{purpose_id}.{rule_id}",
+        evidence_dir=gate_evidence_dir(purpose_id, rule_id, run_id),
+    )
+    for line in report.summary_lines():
+        log.info("anonymise.gate %s", line)
+    k_seen = report.observed("expect_table_k_anonymity")
+    l_seen = report.observed("expect_table_l_diversity")
+    Ledger(open_store()).append(
+        "anonymisation_gate",
+        actor,
+        purpose=purpose_id,
+        rule=rule_id,
+        counts={
+            "expectations": len(report.results),
+            "failed_expectations": len(report.failed),
+            "k_observed": int(k_seen) if k_seen is not None else -1,
+            "l_observed": int(l_seen) if l_seen is not None else -1,
+        },
+        policy_version=policy.version,
+        detail={
+            "run_id": run_id,
+            "entity": rule.entity,
+            "target_table": spec.target_table,
+            "passed": report.passed,
+            "k_target": spec.k,
+            "l_target": spec.l,
+            "failed": [f"{r.expectation}:{r.column or '-'}" for r in report.failed],
+            "compliant": report.passed,
+        },
+    )
+    if not report.passed:
+        raise AnonymisationGateFailed(
+            f"rule {purpose_id}.{rule_id}: {len(report.failed)} anonymisation gate(s) failed ("
+            + ", ".join(f"{r.expectation} on {r.column or 'table'}" for r in report.failed)
+            + "); the sweep is recorded as non-compliant; evidence: "
+            + str(gate_evidence_dir(purpose_id, rule_id, run_id))
+        )
+    return {
+        "passed": True,
+        "expectations": len(report.results),
+        "k_observed": k_seen,
+        "l_observed": l_seen,
+    }
