@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ("parse_dags.py", "estate_build.py", "retention.py", "dsr.py")
+BENCHES = ("parse_dags.py", "estate_build.py", "retention.py", "dsr.py", "anonymity.py")
 
 
 def main() -> int:

@@ -58,7 +58,7 @@ def _leaks(
     return {
         "personas kods in a comment": (
             comment,
-            "expect_column_values_to_not_match_regex_list",
+            "expect_column_values_to_not_match_regex",
             [code],
         ),
         "unique quasi-identifiers": (unique, "expect_table_k_anonymity", ["1999-12"]),

@@ -37,6 +37,8 @@ IDENTIFIER_PATTERNS = (
     "[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}",  # e-mail
     "[Ll][Vv][0-9]{2}[A-Za-z]{4}[0-9A-Za-z]{13}",  # LV IBAN
 )
+#: All shapes in one alternation: one pass over each column instead of one per pattern.
+IDENTIFIER_REGEX = "|".join(f"(?:{pattern})" for pattern in IDENTIFIER_PATTERNS)
 PSEUDONYM_PATTERN = "^p_[0-9a-f]{24}$"
 #: Counts only: GX's default result formats would copy failing values into the evidence.
 RESULT_FORMAT = {
@@ -126,8 +128,8 @@ def build_suite(spec: AnonymisationSpec, name: str):
             )
         else:
             suite.add_expectation(
-                gx.expectations.ExpectColumnValuesToNotMatchRegexList(
-                    column=column, regex_list=list(IDENTIFIER_PATTERNS)
+                gx.expectations.ExpectColumnValuesToNotMatchRegex(
+                    column=column, regex=IDENTIFIER_REGEX
                 )
             )
     suite.add_expectation(ExpectTableKAnonymity(quasi_identifiers=spec.quasi_identifiers, k=spec.k))
@@ -154,7 +156,7 @@ def _batch(context, target: pd.DataFrame | SqlTable, name: str):
         source = context.data_sources.add_pandas(f"frames_{name}")
         asset = source.add_dataframe_asset(name)
         return asset.add_batch_definition_whole_dataframe("all").get_batch(
-            batch_parameters={"dataframe": target.astype(object).where(target.notna(), None)}
+            batch_parameters={"dataframe": target}
         )
     if target.url.startswith("sqlite"):
         source = context.data_sources.add_sqlite(f"sql_{name}", connection_string=target.url)
@@ -249,4 +251,4 @@ def _write_evidence(
 
 def pattern_matches(text: str) -> bool:
     """The gate's identifier patterns, in Python (tests and the benchmark's raw pass)."""
-    return any(re.search(p, text) for p in IDENTIFIER_PATTERNS)
+    return re.search(IDENTIFIER_REGEX, text) is not None
