@@ -40,8 +40,12 @@ def test_governance_daily_shape(dagbag):
         "lint_policy",
         "verify_ledger",
         "write_ropa",
+        "write_audit_report",
         "record",
+        "anchor_ledger",
+        "watch_deadlines",
     }
+    assert dag.get_task("anchor_ledger").upstream_task_ids == {"record"}
     assert dag.get_task("verify_ledger").upstream_task_ids == {"lint_policy"}
     assert "write_ropa" in dag.get_task("record").upstream_task_ids
 
@@ -63,6 +67,7 @@ def test_retention_dag_carries_the_policy_in_its_docs(dagbag):
 def test_governance_daily_runs_green_and_writes_the_record(dagbag, tmp_path, monkeypatch):
     monkeypatch.setenv("GOVERNANCE_REPORTS", str(tmp_path / "reports"))
     monkeypatch.setenv("GOVERNANCE_STORE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    monkeypatch.setenv("GOVERNANCE_ANCHOR_DIR", str(tmp_path / "anchors"))
     run = dagbag.dags["governance_daily"].test()
     assert run.state == "success"
     files = sorted((tmp_path / "reports" / "ropa").glob("*/ropa.*.*"))
@@ -76,7 +81,40 @@ def test_governance_daily_runs_green_and_writes_the_record(dagbag, tmp_path, mon
     from governance.store import open_store
 
     entries = list(Ledger(open_store()).entries())
-    assert [e.event for e in entries] == ["daily_check"]
+    assert [e.event for e in entries] == ["daily_check", "ledger_anchor"]
+    assert len(list((tmp_path / "anchors").glob("anchor-*.json"))) == 1
+    audit = sorted((tmp_path / "reports" / "audit").glob("audit-*.*"))
+    assert [p.suffix for p in audit] == [".html", ".md"]
+    assert "Ledger integrity" in audit[1].read_text()
+
+
+def test_governance_daily_fails_on_an_overdue_request(dagbag, tmp_path, monkeypatch):
+    from datetime import UTC
+
+    from sqlalchemy.orm import Session
+
+    from governance.store import open_store
+    from governance.store.models import Request
+
+    monkeypatch.setenv("GOVERNANCE_REPORTS", str(tmp_path / "reports"))
+    monkeypatch.setenv("GOVERNANCE_STORE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    monkeypatch.setenv("GOVERNANCE_ANCHOR_DIR", str(tmp_path / "anchors"))
+    received = datetime.now(UTC).date() - timedelta(days=45)
+    with Session(open_store()) as session, session.begin():
+        session.add(
+            Request(
+                type="erasure",
+                status="in_progress",
+                received_on=received,
+                due_on=received + timedelta(days=30),
+                subject_refs=[],
+            )
+        )
+    run = dagbag.dags["governance_daily"].test()
+    states = {ti.task_id: ti.state for ti in run.get_task_instances()}
+    assert states["watch_deadlines"] == "failed"
+    assert states["record"] == "success" and states["anchor_ledger"] == "success"
+    assert run.state == "failed"
 
 
 def test_a_broken_policy_fails_lint_policy(dagbag, tmp_path, monkeypatch):

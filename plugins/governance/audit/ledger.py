@@ -234,6 +234,11 @@ class Ledger:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
+    @property
+    def engine(self) -> Engine:
+        """The governance store this ledger lives in."""
+        return self._engine
+
     def append(
         self,
         event: str,
