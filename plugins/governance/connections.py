@@ -32,6 +32,8 @@ class Connection:
 
     def sqlalchemy_url(self) -> str:
         """The SQLAlchemy URL for a SQL source (sqlite or postgres connections)."""
+        if self.conn_type == "sqlalchemy" and self.extra.get("url"):
+            return str(self.extra["url"])
         if self.conn_type == "sqlite":
             path = self.host or self.schema or ""
             return f"sqlite:///{path}"
@@ -50,10 +52,26 @@ def env_var_name(conn_id: str) -> str:
     return "AIRFLOW_CONN_" + conn_id.upper()
 
 
+def _builtin(conn_id: str) -> Connection | None:
+    """The product's own store and outbox are sources of its own retention policy; without an
+    explicit connection they are where the settings say."""
+    if conn_id == "governance_store":
+        from governance import settings
+
+        return Connection(conn_id=conn_id, conn_type="sqlalchemy", extra={"url": settings.store_url()})
+    if conn_id == "governance_outbox":
+        from governance.dsr.package import outbox_root
+
+        return Connection(conn_id=conn_id, conn_type="fs", extra={"path": str(outbox_root())})
+    return None
+
+
 def get_connection(conn_id: str) -> Connection:
     """Read ``AIRFLOW_CONN_<ID>``; raise ConfigurationError naming the variable if it is absent."""
     var = env_var_name(conn_id)
     raw = os.environ.get(var)
+    if not raw and _builtin(conn_id) is not None:
+        return _builtin(conn_id)
     if not raw:
         raise ConfigurationError(
             f"connection {conn_id!r} is not defined: set {var} (run commands through scripts/with-env)"

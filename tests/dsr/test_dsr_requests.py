@@ -32,13 +32,9 @@ def _package(request_id):
     secret = passphrase(request_id, "test")
     with pytest.raises(requests.RequestError, match="already retrieved"):
         passphrase(request_id, "test")
-    from sqlalchemy.orm import Session
+    from governance.dsr.tasks import package_path
 
-    from governance.store.models import Request
-
-    with Session(open_store()) as session:
-        path = session.get(Request, request_id).package_path
-    return open_package(path, secret)
+    return open_package(package_path(request_id), secret)
 
 
 def test_access_package_opens_verifies_and_holds_exactly_the_subjects_records(estate):
@@ -53,7 +49,9 @@ def test_access_package_opens_verifies_and_holds_exactly_the_subjects_records(es
     manifest = json.loads(members["manifest.json"])
     assert manifest["complete"] is True
     assert {s["system"] for s in manifest["sources"]} >= {"parcel_locker", "cctv", "helpdesk"}
-    assert all(s["status"] == "searched" for s in manifest["sources"])
+    statuses = {s["system"]: s["status"] for s in manifest["sources"]}
+    assert statuses["parcel_locker"] == statuses["helpdesk"] == "searched"
+    assert statuses["cctv"].startswith("not searchable")  # no identifier columns: video only
     packaged = {row["id"] for row in json.loads(members["data/parcel_locker/customers.json"])}
     assert packaged == customers
     lockers = {
@@ -262,3 +260,44 @@ def test_due_dates_in_the_store(estate):
     view = requests.get(open_store(), request_id)
     assert view.due_on.isoformat() == "2026-12-20"
     assert view.deadline(TODAY) == "open"
+
+
+def test_the_products_own_retention_purges_identifiers_and_package(estate):
+    """Three months after the answer, the request's secrets and package go; its dates stay."""
+    from datetime import UTC, datetime, timedelta
+
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    from governance.dsr import requests
+    from governance.dsr.tasks import package_path
+    from governance.retention import tasks as retention
+    from governance.store import open_store
+    from governance.store.models import RequestSecret
+
+    ids = identifiers_of(2, "email", "phone", "personas_kods")
+    request_id = register("access", ids)
+    run_request(request_id, APPROVE)
+    package = package_path(request_id)
+    assert package and __import__("pathlib").Path(package).exists()
+    store = open_store()
+    now = datetime.now(UTC)
+    with Session(store) as session, session.begin():
+        session.get(RequestSecret, request_id).closed_at = now - timedelta(days=100)
+    planned = retention.plan("dsr_handling", "secrets_after_answer", now)
+    assert planned["actionable"] == 1
+    swept = retention.sweep("dsr_handling", "secrets_after_answer", now, "manual__purge")
+    assert swept["removed"] == 1 and swept["files_removed"] == 1
+    assert not __import__("pathlib").Path(package).exists()
+    with pytest.raises(requests.RequestError, match="purged"):
+        requests.identifiers_of(store, request_id)
+    view = requests.get(store, request_id)
+    assert view.status == "completed" and view.received_on and not view.has_package
+    with store.connect() as conn:
+        dump = " ".join(
+            str(row)
+            for table in ("requests", "request_records", "request_secrets", "ledger_entries")
+            for row in conn.execute(sa.text(f"SELECT * FROM {table}"))
+        )
+    for value in ids.values():
+        assert value not in dump

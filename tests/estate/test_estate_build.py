@@ -64,7 +64,14 @@ def test_same_seed_same_estate_other_seed_other_estate(estate, tmp_path):
 def test_tables_and_columns_match_the_data_map_and_the_doc(estate):
     policy = load_policy()
     documented = set(re.findall(r"^\| (?:\w+ \(\w+\))? ?\| (\w+) \|", DOC.read_text(), re.M))
+    from governance.estate import SYSTEMS
+    from governance.store.models import RequestSecret
+
     for system, source in policy.sources.items():
+        if system not in SYSTEMS:  # the governance store: its data map follows the models
+            for entity in source.entities.values():
+                assert set(entity.columns) == {c.name for c in RequestSecret.__table__.columns}
+            continue
         inspector = sa.inspect(sa.create_engine(f"sqlite:///{estate / f'{system}.db'}"))
         for name, entity in source.entities.items():
             columns = {c["name"] for c in inspector.get_columns(entity.table)}

@@ -30,6 +30,7 @@ from governance.store.models import (
     REQUEST_TYPES,
     VERIFICATION_METHODS,
     Request,
+    RequestSecret,
     utcnow,
 )
 
@@ -87,7 +88,7 @@ class RequestView:
         return deadline_state(self.due, today, closed=self.status in CLOSED)
 
     @classmethod
-    def of(cls, row: Request) -> RequestView:
+    def of(cls, row: Request, secret: RequestSecret | None = None) -> RequestView:
         return cls(
             id=row.id,
             type=row.type,
@@ -103,7 +104,7 @@ class RequestView:
             subject_refs=len(row.subject_refs or []),
             closed_at=row.closed_at,
             outcome=row.outcome,
-            has_package=bool(row.package_path),
+            has_package=bool(secret and secret.package_file),
             passphrase_retrieved=row.passphrase_retrieved_at is not None,
             has_response=bool(row.response_path),
         )
@@ -193,14 +194,19 @@ def register(
         verification_method=verification_method,
         verification_reference=reference,
         verified_by=verifier,
-        identifiers_encrypted=seal(parsed.as_dict()),
-        corrections_encrypted=seal(fixed.as_dict()) if fixed else None,
         subject_refs=parsed.subject_refs(),
     )
     with Session(engine) as session, session.begin():
         session.add(row)
         session.flush()
         request_id = row.id
+        session.add(
+            RequestSecret(
+                request_id=request_id,
+                identifiers_encrypted=seal(parsed.as_dict()),
+                corrections_encrypted=seal(fixed.as_dict()) if fixed else None,
+            )
+        )
         due = row.due_on
     Ledger(engine).append(
         "dsr_registered",
@@ -239,27 +245,38 @@ def _load(session: Session, request_id: str) -> Request:
 
 def get(engine: Engine, request_id: str) -> RequestView:
     with Session(engine) as session:
-        return RequestView.of(_load(session, request_id))
+        row = _load(session, request_id)
+        return RequestView.of(row, session.get(RequestSecret, row.id))
 
 
 def list_requests(engine: Engine) -> list[RequestView]:
     with Session(engine) as session:
         rows = session.scalars(select(Request).order_by(Request.received_on, Request.id)).all()
-        return [RequestView.of(row) for row in rows]
+        secrets = {s.request_id: s for s in session.scalars(select(RequestSecret))}
+        return [RequestView.of(row, secrets.get(row.id)) for row in rows]
+
+
+def secret_of(session: Session, request_id: str) -> RequestSecret:
+    """The request's personal part; a clear error once the product's retention purged it."""
+    _load(session, request_id)
+    secret = session.get(RequestSecret, request_id)
+    if secret is None:
+        raise RequestError(
+            f"request {request_id}: its identifiers and package were purged (retention rule "
+            "dsr_handling.secrets_after_answer); its dates and outcome remain"
+        )
+    return secret
 
 
 def identifiers_of(engine: Engine, request_id: str) -> Identifiers:
     with Session(engine) as session:
-        row = _load(session, request_id)
-        if row.identifiers_encrypted is None:
-            raise RequestError(f"request {request_id}: its identifiers were purged")
-        return Identifiers(unseal(row.identifiers_encrypted))
+        return Identifiers(unseal(secret_of(session, request_id).identifiers_encrypted))
 
 
 def corrections_of(engine: Engine, request_id: str) -> Identifiers:
     with Session(engine) as session:
-        row = _load(session, request_id)
-        return Identifiers(unseal(row.corrections_encrypted) if row.corrections_encrypted else {})
+        secret = secret_of(session, request_id)
+        return Identifiers(unseal(secret.corrections_encrypted) if secret.corrections_encrypted else {})
 
 
 def set_status(
@@ -285,7 +302,10 @@ def set_status(
             row.outcome = outcome
         if status in CLOSED:
             row.closed_at = utcnow()
-        view = RequestView.of(row)
+            secret = session.get(RequestSecret, request_id)
+            if secret is not None:
+                secret.closed_at = row.closed_at  # the product's own retention counts from here
+        view = RequestView.of(row, session.get(RequestSecret, request_id))
     if previous != status:
         Ledger(engine).append(
             f"dsr_{status}",

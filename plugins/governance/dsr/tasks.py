@@ -57,12 +57,26 @@ def load(request_id: str, actor: str) -> dict[str, Any]:
         raise RequestNotReady(f"request {request_id} is already {view.status}")
     requests.set_status(engine, request_id, "in_progress", actor=actor)
     policy = load_policy()
+    searchable = searchable_systems(policy)
     return {
         "request_id": request_id,
         "type": view.type,
-        "systems": sorted(policy.sources),
+        "systems": sorted(searchable),
         "due": view.due.isoformat(),
     }
+
+
+def searchable_systems(policy: Policy) -> list[str]:
+    """Systems where a person can be found: some entity has identifier or free-text columns
+    (the governance store's own secrets are encrypted, so it is not one)."""
+    return sorted(
+        system
+        for system, source in policy.sources.items()
+        if any(
+            entity.identifier_columns() or any(c.free_text for c in entity.columns.values())
+            for entity in source.entities.values()
+        )
+    )
 
 
 def locate(request_id: str, system: str) -> dict[str, Any]:
@@ -306,7 +320,7 @@ def verify(request_id: str) -> dict[str, Any]:
     problems: list[str] = []
     try:
         still_there = 0
-        for system in sorted(policy.sources):
+        for system in searchable_systems(policy):
             by_entity: dict[str, list[str]] = defaultdict(list)
             for entity, key in erased:
                 if entity.startswith(system + "."):
@@ -387,6 +401,7 @@ def _package(engine, policy, view, stored, include_uncertain: bool, today: date)
         for lang in ("lv", "en")
     }
     counts = Counter(r.system for r in stored)
+    searchable = searchable_systems(policy)
     manifest = {
         "request_id": view.id,
         "type": view.type,
@@ -394,7 +409,13 @@ def _package(engine, policy, view, stored, include_uncertain: bool, today: date)
         "policy_version": policy.version,
         "complete": True,
         "sources": [
-            {"system": system, "status": "searched", "records_found": counts.get(system, 0)}
+            {
+                "system": system,
+                "status": "searched"
+                if system in searchable
+                else "not searchable by identifiers (no identifier or free-text columns)",
+                "records_found": counts.get(system, 0),
+            }
             for system in sorted(policy.sources)
         ],
         "records_included": len(chosen),
@@ -410,10 +431,10 @@ def _package(engine, policy, view, stored, include_uncertain: bool, today: date)
         documents=documents,
     )
     with Session(engine) as session, session.begin():
-        row = session.get(Request, view.id)
-        row.package_path = str(path)
-        row.passphrase_encrypted = seal(passphrase)
-        row.passphrase_retrieved_at = None
+        secret = requests.secret_of(session, view.id)
+        secret.package_file = path_in_outbox(path)
+        secret.passphrase_encrypted = seal(passphrase)
+        session.get(Request, view.id).passphrase_retrieved_at = None
     return {"package": True, "records": len(chosen), "files": len(files), "tables": len(tables)}
 
 
@@ -444,8 +465,23 @@ def _response(engine, policy, view, stored, today: date) -> dict[str, Any]:
         )
         (folder / f"response.{lang}.html").write_text(html, encoding="utf-8")
     with Session(engine) as session, session.begin():
-        session.get(Request, view.id).response_path = str(folder / "response.en.html")
+        session.get(Request, view.id).response_path = f"{view.id}/response.en.html"
     return {"package": False, "lines": len(outcome)}
+
+
+def path_in_outbox(path) -> str:
+    """``path`` relative to the outbox root (what the store keeps; the retention sweep of the
+    governance source resolves it against its file connection, the outbox)."""
+    root = str(outbox_root()).rstrip("/")
+    text = str(path)
+    return text[len(root) + 1 :] if text.startswith(root + "/") else text
+
+
+def package_path(request_id: str) -> str | None:
+    """Where a request's package is, for the DPO (None without one)."""
+    with Session(open_store()) as session:
+        secret = requests.secret_of(session, request_id)
+        return str(outbox_root() / secret.package_file) if secret.package_file else None
 
 
 def record(request_id: str, actor: str, summary: dict[str, Any]) -> dict[str, Any]:
@@ -472,18 +508,17 @@ def passphrase(request_id: str, actor: str) -> str:
     """The package's passphrase, once: afterwards only the time it was retrieved remains."""
     engine = open_store()
     with Session(engine) as session, session.begin():
+        secret_row = requests.secret_of(session, request_id)
         row = session.get(Request, request_id)
-        if row is None:
-            raise requests.RequestError(f"no request {request_id[:40]!r} in the governance store")
-        if row.passphrase_encrypted is None:
+        if secret_row.passphrase_encrypted is None:
             if row.passphrase_retrieved_at:
                 raise requests.RequestError(
                     f"request {request_id}: the passphrase was already retrieved at "
                     f"{row.passphrase_retrieved_at:%Y-%m-%d %H:%M} UTC"
                 )
             raise requests.RequestError(f"request {request_id} has no package yet")
-        secret = unseal(row.passphrase_encrypted)
-        row.passphrase_encrypted = None
+        secret = unseal(secret_row.passphrase_encrypted)
+        secret_row.passphrase_encrypted = None
         row.passphrase_retrieved_at = utcnow()
     Ledger(engine).append(
         "dsr_passphrase_retrieved", actor, request_id=request_id, counts={}, detail={}

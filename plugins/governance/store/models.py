@@ -129,22 +129,34 @@ class Request(Base):
     verification_method: Mapped[str | None] = mapped_column(String(32))
     verification_reference: Mapped[str | None] = mapped_column(String(255))
     verified_by: Mapped[str | None] = mapped_column(String(128))
-    identifiers_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     subject_refs: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    #: Rectification: the corrected values, encrypted like the identifiers.
-    corrections_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
-    #: Access and portability: where the encrypted package is, and its passphrase (encrypted;
-    #: shown to the DPO once, then only its retrieval time remains).
-    package_path: Mapped[str | None] = mapped_column(Text)
-    passphrase_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: The package's passphrase is shown once; afterwards only when it was retrieved remains.
     passphrase_retrieved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: The response letter (no identifiers: decisions and reasons), relative to the outbox.
     response_path: Mapped[str | None] = mapped_column(Text)
-    #: When the request's identifiers, package and response were purged (product retention).
-    purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class RequestSecret(Base):
+    """What a request holds that is personal: its identifiers, corrections, the package and its
+    passphrase. Kept apart from the request so the product's own retention rule
+    (``dsr_handling.secrets_after_answer``) deletes exactly this, by ``closed_at``, with the
+    package file, while the request's dates and outcome stay for the auditor."""
+
+    __tablename__ = "request_secrets"
+
+    request_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("requests.id"), primary_key=True
+    )
+    identifiers_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    corrections_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    passphrase_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: The encrypted package, relative to the outbox (``<request id>/<request id>.zip``).
+    package_file: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
 
 RECORD_MATCHES = ("exact", "linked", "possible", "mention")

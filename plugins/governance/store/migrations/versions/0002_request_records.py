@@ -1,4 +1,4 @@
-"""Data-subject requests: found records with their plan, packages, corrections, purging.
+"""Data-subject requests: found records with their plan; personal parts apart in request_secrets.
 
 Revision ID: 0002
 Revises: 0001
@@ -16,17 +16,36 @@ branch_labels = None
 depends_on = None
 
 _NEW_REQUEST_COLUMNS = (
-    sa.Column("corrections_encrypted", sa.LargeBinary(), nullable=True),
-    sa.Column("package_path", sa.Text(), nullable=True),
-    sa.Column("passphrase_encrypted", sa.LargeBinary(), nullable=True),
     sa.Column("passphrase_retrieved_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("response_path", sa.Text(), nullable=True),
-    sa.Column("purged_at", sa.DateTime(timezone=True), nullable=True),
 )
 
 
 def upgrade() -> None:
+    op.create_table(
+        "request_secrets",
+        sa.Column("request_id", sa.String(length=36), nullable=False),
+        sa.Column("identifiers_encrypted", sa.LargeBinary(), nullable=False),
+        sa.Column("corrections_encrypted", sa.LargeBinary(), nullable=True),
+        sa.Column("passphrase_encrypted", sa.LargeBinary(), nullable=True),
+        sa.Column("package_file", sa.Text(), nullable=True),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["request_id"], ["requests.id"], name=op.f("fk_request_secrets_request_id_requests")
+        ),
+        sa.PrimaryKeyConstraint("request_id", name=op.f("pk_request_secrets")),
+    )
+    op.create_index(
+        op.f("ix_request_secrets_closed_at"), "request_secrets", ["closed_at"], unique=False
+    )
+    # Identifiers stored by revision 0001 move to the secrets table, then leave requests.
+    op.execute(
+        "INSERT INTO request_secrets (request_id, identifiers_encrypted, closed_at) "
+        "SELECT id, identifiers_encrypted, closed_at FROM requests "
+        "WHERE identifiers_encrypted IS NOT NULL"
+    )
     with op.batch_alter_table("requests") as batch:
+        batch.drop_column("identifiers_encrypted")
         for column in _NEW_REQUEST_COLUMNS:
             batch.add_column(column.copy())
     op.create_table(
@@ -62,3 +81,10 @@ def downgrade() -> None:
     with op.batch_alter_table("requests") as batch:
         for column in reversed(_NEW_REQUEST_COLUMNS):
             batch.drop_column(column.name)
+        batch.add_column(sa.Column("identifiers_encrypted", sa.LargeBinary(), nullable=True))
+    op.execute(
+        "UPDATE requests SET identifiers_encrypted = (SELECT identifiers_encrypted FROM "
+        "request_secrets WHERE request_secrets.request_id = requests.id)"
+    )
+    op.drop_index(op.f("ix_request_secrets_closed_at"), table_name="request_secrets")
+    op.drop_table("request_secrets")
