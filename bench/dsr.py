@@ -35,8 +35,11 @@ def _raw_locate(folder: Path, policy, ids) -> int:
         "iban": "upper(replace(replace(replace(replace(replace(replace(replace({c},' ',''),'-',''),'+',''),'(',''),')',''),'.',''),'/',''))",
         "name": "{c}",
     }
+    from governance.dsr.tasks import searchable_systems
+
     found = 0
-    for system, source in policy.sources.items():
+    for system in searchable_systems(policy):
+        source = policy.sources[system]
         conn = sqlite3.connect(folder / f"{system}.db")
         keys: dict[str, set] = {}
         for name, entity in source.entities.items():
@@ -82,8 +85,11 @@ def measure(workdir: Path, subjects: int, samples: int) -> dict:
     folder = workdir / f"estate-{subjects}"
     started = time.perf_counter()
     build_estate(folder, subjects, SEED)
+    from governance.dsr.tasks import searchable_systems
+
     policy = load_policy()
-    for system in policy.sources:
+    systems = searchable_systems(policy)
+    for system in systems:
         engine = create_store_engine(f"sqlite:///{folder / (system + '.db')}")
         ensure_lookup_indexes(policy, engine, system)
         engine.dispose()
@@ -99,7 +105,7 @@ def measure(workdir: Path, subjects: int, samples: int) -> dict:
             {"email": p.email, "phone": p.phone, "personas_kods": p.personas_kods, "name": p.full_name}
         )
         if n == 0:  # warm the engines and reflected tables once, outside the timings
-            for system in policy.sources:
+            for system in systems:
                 locate_in_system(policy, sources, system, ids, mentions=False)
         trace = n == samples - 1
         if trace:
@@ -107,7 +113,7 @@ def measure(workdir: Path, subjects: int, samples: int) -> dict:
         start = time.perf_counter()
         hits = [
             f
-            for system in sorted(policy.sources)
+            for system in systems
             for f in locate_in_system(policy, sources, system, ids, mentions=False)
         ]
         engine_times.append(time.perf_counter() - start)
@@ -118,7 +124,7 @@ def measure(workdir: Path, subjects: int, samples: int) -> dict:
         raw_found = _raw_locate(folder, policy, ids.values)
         raw_times.append(time.perf_counter() - start)
         start = time.perf_counter()
-        for system in sorted(policy.sources):
+        for system in systems:
             locate_in_system(policy, sources, system, ids, mentions=True)
         mention_times.append(time.perf_counter() - start)
         found.append((len(hits), raw_found))
