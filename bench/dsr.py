@@ -82,11 +82,11 @@ def measure(workdir: Path, subjects: int, samples: int) -> dict:
     from governance.sources.lookup import ensure_lookup_indexes
     from governance.store.engine import create_store_engine
 
+    from governance.dsr.tasks import searchable_systems
+
     folder = workdir / f"estate-{subjects}"
     started = time.perf_counter()
     build_estate(folder, subjects, SEED)
-    from governance.dsr.tasks import searchable_systems
-
     policy = load_policy()
     systems = searchable_systems(policy)
     for system in systems:

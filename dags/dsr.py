@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import timedelta
 
 from airflow.providers.standard.operators.empty import EmptyOperator
 from airflow.providers.standard.operators.hitl import HITLOperator
@@ -133,7 +134,10 @@ def dsr():
         body="{{ ti.xcom_pull(task_ids='plan')['approval_text'] }}",
         options=APPROVAL_OPTIONS,
         assigned_users=[{"id": user, "name": user} for user in DPO_USERS],
-        retries=0,
+        # One retry: on Airflow 3.3.2 an answer given within a second or two of the question
+        # can race the executor and fail the try; the retry asks again.
+        retries=1,
+        retry_delay=timedelta(seconds=10),
     )
     no_approval_needed = EmptyOperator(task_id="no_approval_needed")
 

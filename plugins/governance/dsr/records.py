@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session
 
 from governance.dsr.locate import Found
 from governance.dsr.plan import Decision
+from governance.store.engine import write_session
 from governance.store.models import RequestRecord, utcnow
 
 
 def replace_found(engine: Engine, request_id: str, system: str, found: Iterable[Found]) -> int:
     """Store what locate found in ``system``; records already carried out are kept as they are."""
     found = list(found)
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         done = set(
             session.scalars(
                 select(RequestRecord.entity + "\x00" + RequestRecord.record_key).where(
@@ -68,7 +69,7 @@ def records(engine: Engine, request_id: str) -> list[RequestRecord]:
 def set_decisions(
     engine: Engine, request_id: str, decisions: dict[tuple[str, str], Decision]
 ) -> None:
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         for (entity, key), decision in decisions.items():
             session.execute(
                 update(RequestRecord)
@@ -89,7 +90,7 @@ def set_decisions(
 
 def mark_done(engine: Engine, request_id: str, keys: Iterable[tuple[str, str]]) -> None:
     now = utcnow()
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         for entity, key in keys:
             session.execute(
                 update(RequestRecord)

@@ -26,6 +26,7 @@ from governance.dsr.deadlines import (
 from governance.dsr.identifiers import Identifiers, parse_corrections, parse_identifiers
 from governance.errors import GovernanceError
 from governance.identity import contains_identifier
+from governance.store.engine import write_session
 from governance.store.models import (
     REQUEST_TYPES,
     VERIFICATION_METHODS,
@@ -196,7 +197,7 @@ def register(
         verified_by=verifier,
         subject_refs=parsed.subject_refs(),
     )
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         session.add(row)
         session.flush()
         request_id = row.id
@@ -289,7 +290,7 @@ def set_status(
     outcome: dict[str, Any] | None = None,
 ) -> RequestView:
     """Move a request along; a repeated move to the state it is in is a no-op (idempotent)."""
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         row = _load(session, request_id)
         if row.status == status and status != "in_progress":
             return RequestView.of(row)
@@ -323,7 +324,7 @@ def extend(engine: Engine, request_id: str, *, months: int, reason: str, actor: 
     reason_text = _text(errors, "reason", reason, required=True)
     if errors:
         raise RequestInputError(errors)
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         row = _load(session, request_id)
         if row.status in CLOSED:
             raise RequestError(f"request {request_id} is {row.status}; it cannot be extended")
@@ -362,7 +363,7 @@ def verify_identity(
     reference_text = _text(errors, "reference", reference, required=True)
     if errors:
         raise RequestInputError(errors)
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         row = _load(session, request_id)
         if row.status != "registered":
             raise RequestError(f"request {request_id} is {row.status}, not awaiting verification")

@@ -28,6 +28,7 @@ from governance.retention.holds import HoldSet, active_holds
 from governance.sources import SqlSources
 from governance.sources.graph import dependants, depth
 from governance.store import open_store
+from governance.store.engine import write_session
 from governance.store.models import Request, RequestRecord, Restriction, utcnow
 
 APPROVE = "Approve"
@@ -280,7 +281,7 @@ def carry_out(request_id: str, approval: str | None, actor: str) -> dict[str, An
 def _restrict(engine, request_id: str, records: list[RequestRecord]) -> int:
     if not records:
         return 0
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         refs = session.get(Request, request_id).subject_refs or []
         existing = {
             (r.entity, r.record_id)
@@ -430,7 +431,7 @@ def _package(engine, policy, view, stored, include_uncertain: bool, today: date)
         files=files,
         documents=documents,
     )
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         secret = requests.secret_of(session, view.id)
         secret.package_file = path_in_outbox(path)
         secret.passphrase_encrypted = seal(passphrase)
@@ -464,7 +465,7 @@ def _response(engine, policy, view, stored, today: date) -> dict[str, Any]:
             outcome=outcome,
         )
         (folder / f"response.{lang}.html").write_text(html, encoding="utf-8")
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         session.get(Request, view.id).response_path = f"{view.id}/response.en.html"
     return {"package": False, "lines": len(outcome)}
 
@@ -507,7 +508,7 @@ def record(request_id: str, actor: str, summary: dict[str, Any]) -> dict[str, An
 def passphrase(request_id: str, actor: str) -> str:
     """The package's passphrase, once: afterwards only the time it was retrieved remains."""
     engine = open_store()
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         secret_row = requests.secret_of(session, request_id)
         row = session.get(Request, request_id)
         if secret_row.passphrase_encrypted is None:

@@ -28,6 +28,7 @@ from governance.audit.ledger import Ledger
 from governance.errors import GovernanceError
 from governance.identity import contains_identifier
 from governance.policy import Policy
+from governance.store.engine import write_session
 from governance.store.models import LegalHold
 
 SUBJECT_REF = re.compile(r"^sr_[0-9a-f]{32}$")
@@ -285,7 +286,7 @@ def place_hold(
         placed_at=now,
         until=until,
     )
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         session.add(row)
         session.flush()
         hold_id = row.id
@@ -316,7 +317,7 @@ def release_hold(
     """Release a hold (it stops holding at once) and write the ledger entry."""
     now = now or datetime.now(UTC)
     reason = _check_reason("--reason", reason)
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         row = session.get(LegalHold, hold_id)
         if row is None:
             raise HoldError("ID: no hold with this id (see `governance hold list`)")

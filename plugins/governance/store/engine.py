@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 #: Execution option: ``conn.execution_options(**{SQLITE_BEGIN_IMMEDIATE: True})``.
@@ -86,3 +89,23 @@ def _make_sqlite_transactional(engine: Engine, *, wal: bool, durable: bool) -> N
     def _on_begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get(SQLITE_BEGIN_IMMEDIATE, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """An ORM session in one write transaction that takes SQLite's write lock up front.
+
+    A deferred SQLite transaction that reads first and writes later cannot wait for another
+    writer: upgrading its lock fails at once with "database is locked", whatever the busy
+    timeout. ``BEGIN IMMEDIATE`` waits for the lock instead (up to the busy timeout). On
+    PostgreSQL this is an ordinary transaction. Commits when the block ends, rolls back on error.
+    """
+    with engine.connect() as conn:
+        conn = conn.execution_options(**{SQLITE_BEGIN_IMMEDIATE: True})
+        with conn.begin():
+            session = Session(bind=conn, expire_on_commit=False)
+            try:
+                yield session
+                session.flush()
+            finally:
+                session.close()
