@@ -50,22 +50,37 @@ def _like_escape(needle: str) -> str:
 
 
 class _Hits:
-    """Best hit per record: exact beats linked beats possible beats mention."""
+    """Best hit per record: exact beats linked beats possible beats mention.
+
+    Kept per entity as ``key -> (rank, vias)``, so following links reads one entity's hits
+    and nothing is built per hit until the end (a common name can match hundreds of rows)."""
 
     def __init__(self) -> None:
-        self.by_record: dict[tuple[str, str], Found] = {}
+        self.by_entity: dict[str, dict[object, tuple[int, list[str]]]] = {}
 
     def add(self, entity: str, key: object, match: str, via: str) -> None:
-        record = (entity, str(key))
-        current = self.by_record.get(record)
-        if current is None or MATCH_ORDER[match] < MATCH_ORDER[current.match]:
-            self.by_record[record] = Found(entity, str(key), match, via)
-        elif MATCH_ORDER[match] == MATCH_ORDER[current.match] and via not in current.via.split("+"):
-            self.by_record[record] = Found(entity, str(key), match, f"{current.via}+{via}")
+        rows = self.by_entity.setdefault(entity, {})
+        rank = MATCH_ORDER[match]
+        current = rows.get(key)
+        if current is None or rank < current[0]:
+            rows[key] = (rank, [via])
+        elif rank == current[0] and via not in current[1]:
+            current[1].append(via)
 
-    def keys(self, entity: str, matches: Iterable[str]) -> list[str]:
-        wanted = set(matches)
-        return [f.key for (e, _), f in self.by_record.items() if e == entity and f.match in wanted]
+    def keys(self, entity: str, matches: Iterable[str]) -> list[object]:
+        wanted = {MATCH_ORDER[m] for m in matches}
+        return [key for key, (rank, _) in self.by_entity.get(entity, {}).items() if rank in wanted]
+
+    def found(self) -> list[Found]:
+        names = {rank: name for name, rank in MATCH_ORDER.items()}
+        return sorted(
+            (
+                Found(entity, str(key), names[rank], "+".join(vias))
+                for entity, rows in self.by_entity.items()
+                for key, (rank, vias) in rows.items()
+            ),
+            key=lambda f: (f.entity, MATCH_ORDER[f.match], f.key),
+        )
 
 
 def locate_in_system(
@@ -88,7 +103,7 @@ def locate_in_system(
                 free_text = [c for c, col in entity.columns.items() if col.free_text]
                 _mentions(conn, hits, qualified, table, pk, free_text, ids)
         _follow_links(conn, policy, sources, hits, system)
-    return sorted(hits.by_record.values(), key=lambda f: (f.entity, MATCH_ORDER[f.match], f.key))
+    return hits.found()
 
 
 def _identified(
@@ -184,25 +199,28 @@ def _follow_links(conn, policy: Policy, sources: SqlSources, hits: _Hits, system
             child_table = sources.table(dependant.child)
             child_pk = child_table.c[policy.entity(dependant.child).primary_key]
             fk = child_table.c[dependant.fk_column]
+            cache_key = ("link", parent, dependant.child, dependant.fk_column)
+            query = sources.statements.get(cache_key)
+            if query is None:
+                keys_param = sa.bindparam("keys", expanding=True)
+                if dependant.parent_column == parent_pk.name:
+                    condition = fk.in_(keys_param)
+                else:
+                    condition = fk.in_(
+                        sa.select(parent_table.c[dependant.parent_column]).where(
+                            parent_pk.in_(keys_param)
+                        )
+                    )
+                query = sa.select(child_pk).where(condition)
+                sources.statements[cache_key] = query
             for child_match, parent_matches in (
                 ("linked", ("exact", "linked")),
                 ("possible", ("possible",)),
             ):
                 keys = hits.keys(parent, parent_matches)
                 for start in range(0, len(keys), _CHUNK):
-                    chunk = [
-                        _typed(parent_table, policy, parent, k)
-                        for k in keys[start : start + _CHUNK]
-                    ]
-                    if dependant.parent_column == parent_pk.name:
-                        condition = fk.in_(chunk)
-                    else:
-                        condition = fk.in_(
-                            sa.select(parent_table.c[dependant.parent_column]).where(
-                                parent_pk.in_(chunk)
-                            )
-                        )
-                    for (key,) in conn.execute(sa.select(child_pk).where(condition)):
+                    chunk = keys[start : start + _CHUNK]  # as the database returned them
+                    for (key,) in conn.execute(query, {"keys": chunk}):
                         hits.add(dependant.child, key, child_match, f"link:{name}")
 
 
