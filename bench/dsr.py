@@ -76,13 +76,12 @@ def _raw_locate(folder: Path, policy, ids) -> int:
 def measure(workdir: Path, subjects: int, samples: int) -> dict:
     from governance.dsr.identifiers import parse_identifiers
     from governance.dsr.locate import locate_in_system
+    from governance.dsr.tasks import searchable_systems
     from governance.estate import build_estate, connection_env, subject
     from governance.policy import load_policy
     from governance.sources import SqlSources
     from governance.sources.lookup import ensure_lookup_indexes
     from governance.store.engine import create_store_engine
-
-    from governance.dsr.tasks import searchable_systems
 
     folder = workdir / f"estate-{subjects}"
     started = time.perf_counter()
