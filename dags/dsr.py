@@ -57,6 +57,8 @@ def _mask_request_identifiers(context) -> None:
     dag_id="dsr",
     schedule=None,
     catchup=False,
+    # Runs only when the DPO starts one; a paused DAG would leave requests waiting unseen.
+    is_paused_upon_creation=False,
     default_args={**DEFAULT_ARGS, "pre_execute": _mask_request_identifiers},
     tags=["governance", "dsr"],
     doc_md=__doc__,

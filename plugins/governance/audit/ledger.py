@@ -309,6 +309,14 @@ class Ledger:
             for row in conn.execution_options(yield_per=1000).execute(query):
                 yield LedgerEntry.from_row(row)
 
+    def of_event(self, event: str, *, request_id: str | None = None) -> list[LedgerEntry]:
+        """Every entry of one event (and request), in seq order: a filtered read for pages."""
+        query = select(_TABLE).where(_TABLE.c.event == event)
+        if request_id is not None:
+            query = query.where(_TABLE.c.request_id == request_id)
+        with self._engine.connect() as conn:
+            return [LedgerEntry.from_row(row) for row in conn.execute(query.order_by(_TABLE.c.seq))]
+
     def count(self) -> int:
         with self._engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(_TABLE)).scalar_one())

@@ -147,7 +147,7 @@ def build_report(engine: Engine, start: date, end: date) -> Report:
     )
 
 
-def _tables(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
+def tables(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
     """(title, header, rows) of every table of the report: one source for md and html."""
     sweep_rows = []
     for purpose, figures in report.purposes.items():
@@ -257,7 +257,7 @@ def render(report: Report, fmt: str) -> str:
             f"Generated {generated}. No personal data: counts, ids, dates and staff-written reasons.",
             "",
         ]
-        for name, header, rows in _tables(report):
+        for name, header, rows in tables(report):
             out += [f"## {name}", ""]
             if not rows:
                 out += ["(none in the period)", ""]
@@ -277,7 +277,7 @@ def render(report: Report, fmt: str) -> str:
             "</style></head><body>",
             f"<h1>{html.escape(title)}</h1><p>Generated {html.escape(generated)}. No personal data.</p>",
         ]
-        for name, header, rows in _tables(report):
+        for name, header, rows in tables(report):
             parts.append(f"<h2>{html.escape(name)}</h2>")
             if not rows:
                 parts.append("<p>(none in the period)</p>")
