@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from sqlalchemy.engine import URL
+
 from governance.errors import ConfigurationError
 
 
@@ -38,11 +40,15 @@ class Connection:
             path = self.host or self.schema or ""
             return f"sqlite:///{path}"
         if self.conn_type in ("postgres", "postgresql"):
-            auth = ""
-            if self.login:
-                auth = self.login + (f":{self.password}" if self.password else "") + "@"
-            port = f":{self.port}" if self.port else ""
-            return f"postgresql+psycopg2://{auth}{self.host or 'localhost'}{port}/{self.schema or ''}"
+            # URL.create escapes what a password may contain (@, /, :, %).
+            return URL.create(
+                "postgresql+psycopg2",
+                username=self.login,
+                password=self.password,
+                host=self.host or "localhost",
+                port=self.port,
+                database=self.schema or None,
+            ).render_as_string(hide_password=False)
         raise ConfigurationError(
             f"connection {self.conn_id!r} has type {self.conn_type!r}; expected sqlite or postgres"
         )
@@ -58,7 +64,9 @@ def _builtin(conn_id: str) -> Connection | None:
     if conn_id == "governance_store":
         from governance import settings
 
-        return Connection(conn_id=conn_id, conn_type="sqlalchemy", extra={"url": settings.store_url()})
+        return Connection(
+            conn_id=conn_id, conn_type="sqlalchemy", extra={"url": settings.store_url()}
+        )
     if conn_id == "governance_outbox":
         from governance.dsr.package import outbox_root
 

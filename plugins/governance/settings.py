@@ -24,7 +24,8 @@ def policy_dir() -> Path:
 
 
 def estate_dir() -> Path:
-    """The demo estate (``GOVERNANCE_ESTATE``, default ``.estate``): one SQLite DB per system + files."""
+    """The demo estate (``GOVERNANCE_ESTATE``, default ``.estate``): one SQLite DB per system and
+    the files; with :func:`estate_server` set, only the files (the databases live on the server)."""
     return _path("GOVERNANCE_ESTATE", PROJECT_ROOT / ".estate")
 
 
@@ -44,3 +45,19 @@ def store_url() -> str:
     if url:
         return url
     return f"sqlite:///{governance_home() / 'governance.db'}"
+
+
+def estate_server() -> str | None:
+    """A PostgreSQL server for the demo estate (``GOVERNANCE_ESTATE_SERVER``, a SQLAlchemy URL
+    without a database: ``postgresql+psycopg2://USER:PW@HOST:PORT``), or None for SQLite files.
+
+    Set, each source system gets its own database ``estate_<system>`` on that server, as a
+    production estate keeps each system in a database of its own.
+    """
+    return os.environ.get("GOVERNANCE_ESTATE_SERVER") or None
+
+
+def estate_database_prefix() -> str:
+    """Prefix of the estate's database names (``GOVERNANCE_ESTATE_DATABASE_PREFIX``, default
+    ``estate``): lets several estates (test sessions, benchmarks) share one server."""
+    return os.environ.get("GOVERNANCE_ESTATE_DATABASE_PREFIX") or "estate"

@@ -13,8 +13,8 @@ def _run(args: argparse.Namespace) -> int:
     target = args.target or str(settings.estate_dir())
     today = date.fromisoformat(args.today) if args.today else None
     manifest = build_estate(target, args.subjects, args.seed, today)
-    if manifest["target"] == "sqlite":
-        _index_folder(target)
+    server = target if target.startswith("postgresql") else settings.estate_server()
+    _index_estate(target, server if manifest["target"] == "postgresql" else None)
     shown = "PostgreSQL" if manifest["target"] == "postgresql" else target
     print(
         f"demo estate: {manifest['subjects']} subjects, {manifest['rows']} rows in "
@@ -24,10 +24,13 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _index_folder(folder: str) -> int:
-    """The data map's lookup indexes on the demo estate's databases (see sources.lookup)."""
+def _index_estate(folder: str, server: str | None) -> int:
+    """The data map's lookup indexes on the demo estate's databases (see sources.lookup):
+    the SQLite files in ``folder``, or the ``estate_<system>`` databases on ``server``."""
     from pathlib import Path
 
+    from governance.estate import SYSTEMS
+    from governance.estate.schema import system_url
     from governance.policy import load_policy
     from governance.sources.lookup import ensure_lookup_indexes
     from governance.store.engine import create_store_engine
@@ -35,11 +38,18 @@ def _index_folder(folder: str) -> int:
     policy = load_policy()
     created = 0
     for system in policy.sources:
-        path = Path(folder) / f"{system}.db"
-        if path.exists():
-            engine = create_store_engine(f"sqlite:///{path}")
-            created += ensure_lookup_indexes(policy, engine, system)
-            engine.dispose()
+        if server:
+            if system not in SYSTEMS:
+                continue  # the governance store is a source too, but not part of the estate
+            url = system_url(system, server)
+        else:
+            path = Path(folder) / f"{system}.db"
+            if not path.exists():
+                continue
+            url = f"sqlite:///{path}"
+        engine = create_store_engine(url)
+        created += ensure_lookup_indexes(policy, engine, system)
+        engine.dispose()
     return created
 
 
@@ -69,7 +79,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--subjects", type=int, default=2000, help="people in the pool")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument(
-        "--target", help="a folder (default GOVERNANCE_ESTATE, .estate) or a postgresql:// URL"
+        "--target",
+        help="a folder (default GOVERNANCE_ESTATE, .estate); the databases go to "
+        "GOVERNANCE_ESTATE_SERVER when it is set (one database estate_<system> per system)",
     )
     parser.add_argument("--today", help="reference date YYYY-MM-DD (default 2026-11-01)")
     parser.set_defaults(func=_run)

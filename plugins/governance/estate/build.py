@@ -1,4 +1,5 @@
-"""Build the demo estate: one database per source system, their files, and a manifest.
+"""Build the demo estate: one database per source system (SQLite files, or databases on a
+PostgreSQL server), their files, and a manifest.
 
 One pass over the subject pool: each person is generated once and appears in the systems a
 per-person random draw picks, spelled the way that system drifts. Rows are buffered per table
@@ -12,6 +13,7 @@ import json
 import random
 import shutil
 import time
+import warnings
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
@@ -23,7 +25,7 @@ import sqlalchemy as sa
 
 from governance.estate import drift
 from governance.estate.people import Person, subject
-from governance.estate.schema import SYSTEMS, metadata_for
+from governance.estate.schema import SYSTEMS, database_name, metadata_for, system_url
 
 DEFAULT_TODAY = date(2026, 11, 1)
 BATCH = 5000
@@ -86,15 +88,17 @@ class _Writer:
 
 
 class _Estate:
-    def __init__(self, target: Path | str, seed: int, today: date, subjects: int):
+    def __init__(
+        self, target: Path | str, seed: int, today: date, subjects: int, server: str | None
+    ):
         self.seed = seed
         self.today = today
         self.subjects = subjects
         self.now = datetime.combine(today, dtime(12, 0))
         self.rng = random.Random(seed)
         self.writers: dict[str, _Writer] = {}
-        self.url = str(target) if str(target).startswith("postgresql") else None
-        self.directory = None if self.url else Path(target)
+        self.server = server
+        self.directory = Path(target)
         self.files = 0
 
     # -- infrastructure ------------------------------------------------------------------
@@ -102,23 +106,38 @@ class _Estate:
         self.files_root = files_root
         for system in SYSTEMS:
             metadata = metadata_for(system)
-            if self.url:
-                engine = sa.create_engine(self.url).execution_options(
-                    schema_translate_map={None: system}
-                )
-                with engine.begin() as conn:
-                    conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{system}" CASCADE'))
-                    conn.execute(sa.text(f'CREATE SCHEMA "{system}"'))
-            else:
-                engine = sa.create_engine(f"sqlite:///{self.directory / f'{system}.db'}")
-
-                @sa.event.listens_for(engine, "connect")
-                def _fast(dbapi_connection, _record):  # build only: a crash just rebuilds
-                    dbapi_connection.execute("PRAGMA journal_mode=WAL")
-                    dbapi_connection.execute("PRAGMA synchronous=OFF")
-
+            engine = self._server_engine(system) if self.server else self._file_engine(system)
             metadata.create_all(engine)
             self.writers[system] = _Writer(engine, metadata)
+
+    def _file_engine(self, system: str) -> sa.Engine:
+        engine = sa.create_engine(f"sqlite:///{self.directory / f'{system}.db'}")
+
+        @sa.event.listens_for(engine, "connect")
+        def _fast(dbapi_connection, _record):  # build only: a crash just rebuilds
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+        return engine
+
+    def _server_engine(self, system: str) -> sa.Engine:
+        """The system's own database on the server, created if missing, emptied of every table
+        (an earlier build's, and tables the engine added since, such as anonymised statistics)."""
+        from governance.store.server import ensure_database
+
+        assert self.server is not None
+        ensure_database(self.server, database_name(system))
+        engine = sa.create_engine(
+            system_url(system, self.server),
+            # Build only: a crash just rebuilds, so commits need not wait for the disk.
+            connect_args={"options": "-c synchronous_commit=off"},
+        )
+        existing = sa.MetaData()
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Skipped unsupported reflection")
+            existing.reflect(engine)
+        existing.drop_all(engine)
+        return engine
 
     def close(self) -> dict[str, dict[str, int]]:
         counts = {}
@@ -517,8 +536,14 @@ def _people(seed: int, subjects: int) -> Iterator[Person]:
 def build_estate(
     target: str | Path, subjects: int, seed: int, today: date | None = None
 ) -> dict[str, Any]:
-    """Build (or rebuild) the estate at ``target``: a folder, or a PostgreSQL URL (one schema
-    per system; files then go to ``settings.estate_dir()``). Returns the manifest."""
+    """Build (or rebuild) the estate: the databases and files, and a manifest. Returns it.
+
+    ``target`` is the estate folder. The databases are SQLite files in it unless an estate
+    server is configured (``GOVERNANCE_ESTATE_SERVER``): then each system is the database
+    ``estate_<system>`` on that server, created if missing, its tables replaced, and only the
+    files and the manifest go to the folder. A ``postgresql`` URL as ``target`` names the
+    server directly; the files then go to ``settings.estate_dir()``.
+    """
     from governance import settings
 
     if subjects < 1:
@@ -526,11 +551,12 @@ def build_estate(
     today = today or DEFAULT_TODAY
     started = time.perf_counter()
     is_url = str(target).startswith("postgresql")
+    server = str(target) if is_url else settings.estate_server()
     final = settings.estate_dir() if is_url else Path(target).resolve()
     building = final.with_name(final.name + ".building")
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
-    estate = _Estate(target if is_url else building, seed, today, subjects)
+    estate = _Estate(building, seed, today, subjects, server)
     estate.open(building / "files")
     estate.parents()
     for person in _people(seed, subjects):
@@ -540,12 +566,14 @@ def build_estate(
         "seed": seed,
         "subjects": subjects,
         "today": today.isoformat(),
-        "target": "postgresql" if is_url else "sqlite",
+        "target": "postgresql" if server else "sqlite",
         "tables": counts,
         "rows": sum(sum(t.values()) for t in counts.values()),
         "files": estate.files,
         "build_seconds": round(time.perf_counter() - started, 2),
     }
+    if server:
+        manifest["databases"] = {system: database_name(system) for system in SYSTEMS}
     (building / "manifest.json").write_text(json.dumps(manifest, indent=2))
     old = final.with_name(final.name + ".old")
     shutil.rmtree(old, ignore_errors=True)

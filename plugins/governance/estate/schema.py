@@ -94,15 +94,50 @@ def column_names(system: str, table: str) -> list[str]:
     return ["id"] + [item.partition(":")[0] for item in SPEC[system][table].split()]
 
 
-def connection_env(estate: str | Path) -> dict[str, str]:
-    """The ``AIRFLOW_CONN_*`` variables for an estate folder, as ``scripts/with-env`` exports
-    them (Airflow's SQLite URI form: the URL-encoded absolute path as the host)."""
+def database_name(system: str) -> str:
+    """The database of ``system`` on an estate server: ``estate_<system>`` by default."""
+    from governance import settings
+
+    return f"{settings.estate_database_prefix()}_{system}"
+
+
+def system_url(system: str, server: str | None = None) -> str:
+    """The SQLAlchemy URL of ``system``'s database on the estate server (``server`` or
+    ``GOVERNANCE_ESTATE_SERVER``)."""
+    from governance import settings
+    from governance.store.server import database_url
+
+    server = server or settings.estate_server()
+    if not server:
+        raise ValueError("no estate server: set GOVERNANCE_ESTATE_SERVER")
+    return database_url(server, database_name(system)).render_as_string(hide_password=False)
+
+
+def connection_env(estate: str | Path, server: str | None = None) -> dict[str, str]:
+    """The ``AIRFLOW_CONN_*`` variables for an estate, as ``scripts/with-env`` exports them.
+
+    SQLite (no server): Airflow's URI form, the URL-encoded absolute path as the host. With an
+    estate server (``server`` or ``GOVERNANCE_ESTATE_SERVER``):
+    ``postgresql://USER:PW@HOST:PORT/estate_<system>``. The files stay in the folder either way.
+    """
+    from governance import settings
+    from governance.store.server import database_url
+
     folder = Path(estate).resolve()
-    env = {
-        f"AIRFLOW_CONN_ESTATE_{system.upper()}": "sqlite://"
-        + str(folder / f"{system}.db").replace("/", "%2F")
-        for system in SYSTEMS
-    }
+    server = server or settings.estate_server()
+    if server:
+        env = {
+            f"AIRFLOW_CONN_ESTATE_{system.upper()}": database_url(server, database_name(system))
+            .set(drivername="postgresql")
+            .render_as_string(hide_password=False)
+            for system in SYSTEMS
+        }
+    else:
+        env = {
+            f"AIRFLOW_CONN_ESTATE_{system.upper()}": "sqlite://"
+            + str(folder / f"{system}.db").replace("/", "%2F")
+            for system in SYSTEMS
+        }
     env["AIRFLOW_CONN_ESTATE_FILES"] = json.dumps(
         {"conn_type": "fs", "extra": {"path": str(folder / "files")}}
     )
