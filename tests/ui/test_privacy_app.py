@@ -176,6 +176,8 @@ def test_registering_stores_the_request_and_starts_a_run_with_its_id_only(api, t
         assert run.conf == {"request_id": request_id}
         assert run.triggering_user_name == "dpo"
 
+    second = post(dpo, f"api/requests/{request_id}/run", {})
+    assert second.status_code == 409, "a second run while one is under way must be refused"
     entries = Ledger(open_store()).of_event("dsr_run_started", request_id=request_id)
     assert [e.detail["run_id"] for e in entries] == [result["run_id"]]
     assert entries[0].actor == "ui:dpo"

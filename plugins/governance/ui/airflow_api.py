@@ -88,13 +88,16 @@ def start_run(base: str, token: str | None, dag_id: str, request_id: str) -> str
 
 def run_state(base: str, token: str | None, dag_id: str, run_id: str) -> RunState | None:
     """The run's state and whether its approval task waits for the DPO (None if unknown)."""
-    response = _call("GET", f"{base}/api/v2/dags/{dag_id}/dagRuns/{run_id}", token)
+    try:
+        response = _call("GET", f"{base}/api/v2/dags/{dag_id}/dagRuns/{run_id}", token)
+    except AirflowApiError:
+        return None
     if response.status_code != 200:
         return None
     state = str(response.json().get("state"))
     waiting = False
     if state == "running":
-        ti = _call(
+        ti = _call(  # unreachable now: raised, as the run call just succeeded
             "GET", f"{base}/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/approve", token
         )
         waiting = ti.status_code == 200 and ti.json().get("state") == "awaiting_input"

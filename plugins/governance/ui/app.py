@@ -37,7 +37,7 @@ from governance.retention.holds import HoldError, place_hold, release_hold
 from governance.store import open_store
 from governance.store.models import REQUEST_TYPES, VERIFICATION_METHODS
 from governance.ui import airflow_api, pages
-from governance.ui.access import DSR_DAG, Caller, CallerDep
+from governance.ui.access import DSR_DAG, Caller, CallerDep, caller
 from governance.ui.guard import SecurityHeaders, check_same_origin_json
 
 HERE = Path(__file__).parent
@@ -46,7 +46,8 @@ HOLD_KINDS = ("record", "subject", "time_range")
 SUBJECT_KINDS = ("email", "phone", "personas_kods", "iban")
 _OPTION = re.compile(r"^--([a-z_-]+): (.*)$", re.S)
 
-WriteGuard = Depends(check_same_origin_json)
+#: Authentication first (401 before anything else), then the cross-site check.
+WRITE = [Depends(caller), Depends(check_same_origin_json)]
 #: A JSON body parsed by hand: a model's validation errors would repeat identifiers back.
 JsonBody = Annotated[Any, Body()]
 
@@ -228,7 +229,7 @@ def create_app() -> FastAPI:
         today = datetime.now(UTC).date()
         return [_request_json(row, today) for row in pages.request_rows(store(), today)]
 
-    @app.post("/api/requests", dependencies=[WriteGuard], status_code=status.HTTP_201_CREATED)
+    @app.post("/api/requests", dependencies=WRITE, status_code=status.HTTP_201_CREATED)
     def register_api(request: Request, who: CallerDep, body: JsonBody) -> JSONResponse:
         who.require_write()
         body = _body_dict(body)
@@ -266,7 +267,7 @@ def create_app() -> FastAPI:
             result.update(_start(request, who, request_id))
         return JSONResponse(result, status_code=status.HTTP_201_CREATED)
 
-    @app.post("/api/requests/{request_id}/run", dependencies=[WriteGuard])
+    @app.post("/api/requests/{request_id}/run", dependencies=WRITE)
     def run_api(request: Request, request_id: str, who: CallerDep) -> JSONResponse:
         who.require_write()
         view = _request_or_404(request_id)
@@ -274,10 +275,24 @@ def create_app() -> FastAPI:
             return _errors({"request": f"the request is {view.status}"}, 409)
         if view.status == "registered":
             return _errors({"request": "identity is not verified yet; it cannot run"}, 409)
+        last = pages.latest_runs(store()).get(view.id)
+        state = (
+            airflow_api.run_state(airflow_api.api_base(request), who.token, DSR_DAG, last)
+            if last
+            else None
+        )
+        if view.status != "verified" or (state and state.state in ("queued", "running")):
+            return _errors(
+                {
+                    "request": "a run is already under way; to resume a failed one, clear its "
+                    "failed task in Airflow (every step resumes where it stopped)"
+                },
+                409,
+            )
         result = _start(request, who, view.id)
         return JSONResponse(result, status_code=200 if result.get("run_id") else 502)
 
-    @app.post("/api/requests/{request_id}/extend", dependencies=[WriteGuard])
+    @app.post("/api/requests/{request_id}/extend", dependencies=WRITE)
     def extend_api(request_id: str, who: CallerDep, body: JsonBody) -> JSONResponse:
         who.require_write()
         body = _body_dict(body)
@@ -302,7 +317,7 @@ def create_app() -> FastAPI:
             return _option_error(exc, "request")
         return JSONResponse({"request_id": view.id, "due": view.due.isoformat()})
 
-    @app.post("/api/requests/{request_id}/passphrase", dependencies=[WriteGuard])
+    @app.post("/api/requests/{request_id}/passphrase", dependencies=WRITE)
     def passphrase_api(request_id: str, who: CallerDep) -> JSONResponse:
         who.require_write()
         from governance.dsr.tasks import passphrase
@@ -330,7 +345,7 @@ def create_app() -> FastAPI:
             for r in pages.hold_rows(store())
         ]
 
-    @app.post("/api/holds", dependencies=[WriteGuard], status_code=status.HTTP_201_CREATED)
+    @app.post("/api/holds", dependencies=WRITE, status_code=status.HTTP_201_CREATED)
     def place_hold_api(who: CallerDep, body: JsonBody) -> JSONResponse:
         who.require_write()
         body = _body_dict(body)
@@ -349,7 +364,7 @@ def create_app() -> FastAPI:
             return _hold_error(exc)
         return JSONResponse({"hold_id": hold_id}, status_code=status.HTTP_201_CREATED)
 
-    @app.post("/api/holds/{hold_id}/release", dependencies=[WriteGuard])
+    @app.post("/api/holds/{hold_id}/release", dependencies=WRITE)
     def release_hold_api(hold_id: str, who: CallerDep, body: JsonBody) -> JSONResponse:
         who.require_write()
         body = _body_dict(body)

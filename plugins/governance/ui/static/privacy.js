@@ -75,13 +75,13 @@ document.addEventListener("click", async (event) => {
   if (!button) return;
   const cell = button.closest("td");
   const output = cell.querySelector(".result");
-  if (button.dataset.action === "passphrase"
-      && !window.confirm("The passphrase is shown once. Keep it to give to the person separately from the package.")) return;
   button.disabled = true;
   const result = await send(button.dataset.url, {});
   if (!result.ok) { showErrors(cell, result.data, result.status); button.disabled = false; return; }
   if (button.dataset.action === "passphrase") {
+    // Shown once (Airflow frames this page without dialogs, so no confirm() before it).
     output.textContent = `Passphrase: ${result.data.passphrase}`;
+    output.title = "Shown once: give it to the person separately from the package.";
     output.classList.add("secret");
     button.remove();
   } else if (button.dataset.action === "run") {
@@ -101,3 +101,15 @@ if (typeSelect) {
   typeSelect.addEventListener("change", toggle);
   toggle();
 }
+
+// Links into Airflow's own UI (a run, a required action) open in the main window. Airflow frames
+// this page in a sandbox without top navigation, but the frame is same-origin, so the UI's
+// router is asked to go there, as its own links do.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[target=_top]");
+  if (!link || window.top === window) return;
+  event.preventDefault();
+  const url = new URL(link.href, window.location.href);
+  window.top.history.pushState(null, "", url.pathname + url.search);
+  window.top.dispatchEvent(new PopStateEvent("popstate", { state: null }));
+});
