@@ -90,17 +90,16 @@ def run_state(base: str, token: str | None, dag_id: str, run_id: str) -> RunStat
     """The run's state and whether its approval task waits for the DPO (None if unknown)."""
     try:
         response = _call("GET", f"{base}/api/v2/dags/{dag_id}/dagRuns/{run_id}", token)
+        if response.status_code != 200:
+            return None
+        state = str(response.json().get("state"))
+        waiting = False
+        if state == "running":
+            url = f"{base}/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/approve"
+            ti = _call("GET", url, token)
+            waiting = ti.status_code == 200 and ti.json().get("state") == "awaiting_input"
     except AirflowApiError:
         return None
-    if response.status_code != 200:
-        return None
-    state = str(response.json().get("state"))
-    waiting = False
-    if state == "running":
-        ti = _call(  # unreachable now: raised, as the run call just succeeded
-            "GET", f"{base}/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/approve", token
-        )
-        waiting = ti.status_code == 200 and ti.json().get("state") == "awaiting_input"
     return RunState(run_id=run_id, state=state, waiting_for_approval=waiting)
 
 
