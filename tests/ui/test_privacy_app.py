@@ -339,3 +339,87 @@ def test_the_audit_page_verifies_the_ledger_and_shows_no_identifiers(api, tokens
     for index in range(1, 8):
         for value in person_ids(index).values():
             assert value not in page.text
+
+
+# ---- a request carried out: passphrase once, package, response letters -------------------
+
+
+@pytest.fixture
+def small_estate(tmp_path, monkeypatch):
+    """A demo estate the request tasks can search (the page itself never reads it)."""
+    from governance.estate import build_estate, connection_env
+
+    folder = tmp_path / "estate"
+    build_estate(folder, 120, 77)
+    for key, value in connection_env(folder).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("GOVERNANCE_ESTATE", str(folder))
+    return folder
+
+
+def carry_out(request_id: str) -> None:
+    """The ``dsr`` DAG's task bodies in order (no scheduler runs in these tests)."""
+    from datetime import UTC, datetime
+
+    from governance.dsr import tasks
+
+    loaded = tasks.load(request_id, "test")
+    for system in loaded["systems"]:
+        tasks.locate(request_id, system)
+    planned = tasks.plan(request_id, date.today(), datetime.now(UTC))
+    done = tasks.carry_out(request_id, tasks.APPROVE if planned["needs_approval"] else None, "test")
+    tasks.verify(request_id)
+    responded = tasks.respond(request_id, done["include_uncertain"], date.today())
+    tasks.record(request_id, "test", {**done, **responded})
+
+
+def test_the_passphrase_is_shown_once_and_opens_the_downloaded_package(
+    api, tokens, small_estate, tmp_path
+):
+    from governance.dsr.package import open_package, verify_package
+
+    dpo = browser(api, tokens["dpo"])
+    ids = {"email": subject(77, 3).email}
+    created = post(dpo, "api/requests", new_request(identifiers=ids)).json()
+    request_id = created["request_id"]
+    carry_out(request_id)
+
+    first = post(dpo, f"api/requests/{request_id}/passphrase", {})
+    assert first.status_code == 200, first.text
+    passphrase = first.json()["passphrase"]
+    second = post(dpo, f"api/requests/{request_id}/passphrase", {})
+    assert second.status_code == 409 and "already retrieved" in second.text
+    assert (
+        post(
+            browser(api, tokens["auditor"]), f"api/requests/{request_id}/passphrase", {}
+        ).status_code
+        == 403
+    )
+
+    assert browser(api, tokens["auditor"]).get(f"requests/{request_id}/package").status_code == 403
+    download = dpo.get(f"requests/{request_id}/package")
+    assert download.status_code == 200
+    assert download.headers["content-type"] == "application/zip"
+    (tmp_path / "package.zip").write_bytes(download.content)
+    members = open_package(tmp_path / "package.zip", passphrase)
+    assert verify_package(members) == []
+    assert json.loads(members["manifest.json"])["request_id"] == request_id
+    row = next(r for r in dpo.get("api/requests").json() if r["id"] == request_id)
+    assert row["status"] == "completed" and row["passphrase_retrieved"] is True
+
+
+def test_the_response_letters_download_in_both_languages(api, tokens, small_estate):
+    dpo = browser(api, tokens["dpo"])
+    ids = {"email": subject(77, 4).email}
+    created = post(dpo, "api/requests", new_request(type="restriction", identifiers=ids)).json()
+    request_id = created["request_id"]
+    assert dpo.get(f"requests/{request_id}/response").status_code == 404
+    carry_out(request_id)
+    page = dpo.get("requests").text
+    assert f"requests/{request_id}/response?lang=lv" in page
+    for lang in ("lv", "en"):
+        letter = dpo.get(f"requests/{request_id}/response", params={"lang": lang})
+        assert letter.status_code == 200
+        assert request_id in letter.text and "<html" in letter.text.lower()
+    assert dpo.get(f"requests/{request_id}/response", params={"lang": "de"}).status_code == 422
+    assert browser(api, tokens["auditor"]).get(f"requests/{request_id}/response").status_code == 403
