@@ -97,7 +97,8 @@ def dsr():
         change here)."""
         return loaded["systems"]
 
-    @task(map_index_template="{{ system }}")
+    # One pool for every locate (a mapped task's pool cannot differ per instance): dsr_locate.
+    @task(map_index_template="{{ system }}", pool="dsr_locate")
     def locate(system: str, params=None) -> dict:
         from governance.audit.logline import log_decision
         from governance.dsr.tasks import locate as locate_in

@@ -117,12 +117,14 @@ def build_retention_dag(purpose) -> DAG:
 
         previous = None
         for rule in purpose.retention:
+            # The tasks that read or change the rule's system share its pool (include/pools.json).
+            pool = f"source_{rule.entity.partition('.')[0]}"
             with TaskGroup(group_id=rule.id, tooltip=f"{rule.entity}: {rule.action}"):
-                planned = plan.override(task_id="plan")(rule.id)
-                swept = sweep.override(task_id="sweep")(rule.id, planned)
-                verified = verify.override(task_id="verify")(rule.id, planned, swept)
+                planned = plan.override(task_id="plan", pool=pool)(rule.id)
+                swept = sweep.override(task_id="sweep", pool=pool)(rule.id, planned)
+                verified = verify.override(task_id="verify", pool=pool)(rule.id, planned, swept)
                 if rule.action == "anonymise":
-                    gate.override(task_id="gate")(rule.id, swept) >> verified
+                    gate.override(task_id="gate", pool=pool)(rule.id, swept) >> verified
                 recorded = record.override(task_id="record")(rule.id, planned, swept, verified)
             if previous is not None:
                 previous >> planned

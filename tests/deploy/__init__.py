@@ -1,0 +1,1 @@
+"""Deployment files (docker-compose.yml, .env.example, pools) checked without Docker."""
