@@ -14,8 +14,13 @@ from standalone_server import start_server
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory, session_database):
-    metadata, store = session_database("e2e_airflow"), session_database("e2e_store")
+def server(tmp_path_factory, request):
+    try:  # the back-end switch of tests/conftest.py (PostgreSQL pass), when it is there
+        session_database = request.getfixturevalue("session_database")
+    except pytest.FixtureLookupError:
+        session_database = None
+    metadata = session_database("e2e_airflow") if session_database else None
+    store = session_database("e2e_store") if session_database else None
     if metadata and store:
         plain = standalone_server.environment
 
