@@ -23,9 +23,10 @@ import sqlalchemy as sa
 
 from governance.dsr.identifiers import EXACT_KINDS, Identifiers
 from governance.policy import Policy
-from governance.sources import SqlSources
+from governance.sources import SourceUnavailable, SqlSources
 from governance.sources.graph import dependants, depth
 from governance.sources.lookup import lookup_expression, lookup_values, mention_needles
+from governance.sources.prepared import in_params, in_size, in_values, prepare
 
 MATCH_ORDER = {"exact": 0, "linked": 1, "possible": 2, "mention": 3}
 _CHUNK = 500
@@ -83,78 +84,154 @@ class _Hits:
         )
 
 
+@dataclass(frozen=True)
+class _EntityPlan:
+    qualified: str
+    primary_key: str
+    exact: tuple[tuple[str, str], ...]  # (column, identifier kind)
+    names: tuple[str, ...]
+    addresses: tuple[str, ...]
+    free_text: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _LinkPlan:
+    parent: str
+    child: str
+    fk_column: str
+    parent_column: str
+    via: str
+
+
+@dataclass(frozen=True)
+class _SystemPlan:
+    """What locating in one system reads, worked out from the data map once per sources."""
+
+    entities: tuple[_EntityPlan, ...]
+    links: tuple[_LinkPlan, ...]  # parents before their children
+
+
+def _system_plan(policy: Policy, sources: SqlSources, system: str) -> _SystemPlan:
+    key = ("locate-plan", system)
+    plan = sources.statements.get(key)
+    if plan is None:
+        entities = []
+        for name, entity in sorted(policy.sources[system].entities.items()):
+            columns = entity.identifier_columns()
+            entities.append(
+                _EntityPlan(
+                    qualified=f"{system}.{name}",
+                    primary_key=entity.primary_key,
+                    exact=tuple(
+                        (c, col.identifier)
+                        for c, col in columns.items()
+                        if col.identifier in EXACT_KINDS
+                    ),
+                    names=tuple(c for c, col in columns.items() if col.identifier == "name"),
+                    addresses=tuple(c for c, col in columns.items() if col.identifier == "address"),
+                    free_text=tuple(c for c, col in entity.columns.items() if col.free_text),
+                )
+            )
+        order = sorted(
+            policy.sources[system].entities, key=lambda n: -depth(policy, f"{system}.{n}")
+        )
+        links = tuple(
+            _LinkPlan(f"{system}.{name}", d.child, d.fk_column, d.parent_column, f"link:{name}")
+            for name in order
+            for d in dependants(policy, f"{system}.{name}")
+        )
+        plan = sources.statements[key] = _SystemPlan(tuple(entities), links)
+    return plan
+
+
 def locate_in_system(
     policy: Policy, sources: SqlSources, system: str, ids: Identifiers, *, mentions: bool = True
 ) -> list[Found]:
     """Every record of ``system`` that concerns the subject, with how it was found.
 
     ``mentions=False`` skips the free-text search, the one part that scans (a substring has no
-    index); the benchmark times the two parts apart."""
+    index); the benchmark times the two parts apart. The index lookups run as statements
+    prepared once (see :mod:`governance.sources.prepared`); a driver error names the system and
+    the error class only, never the statement or its values."""
     hits = _Hits()
+    plan = _system_plan(policy, sources, system)
     engine = sources.engine(system)
-    entities = sorted(policy.sources[system].entities.items())
-    with engine.connect() as conn:
-        for name, entity in entities:
-            qualified = f"{system}.{name}"
-            table = sources.table(qualified)
-            pk = table.c[entity.primary_key]
-            _identified(conn, sources, hits, qualified, table, pk, entity.identifier_columns(), ids)
-            if mentions:
-                free_text = [c for c, col in entity.columns.items() if col.free_text]
-                _mentions(conn, hits, qualified, table, pk, free_text, ids)
-        _follow_links(conn, policy, sources, hits, system)
+    for entity in plan.entities:
+        sources.table(entity.qualified)  # reflect first: an unreachable source fails here
+    dbapi_error = engine.dialect.loaded_dbapi.Error
+    connection = engine.raw_connection()  # the pooled driver connection, no SQLAlchemy wrapper
+    try:
+        cursor = connection.cursor()
+        for entity in plan.entities:
+            _identified(cursor, engine.dialect, sources, hits, entity, ids)
+        _follow_links(cursor, engine.dialect, sources, hits, plan.links)
+        cursor.close()
+    except dbapi_error as exc:
+        raise SourceUnavailable(
+            f"source {system!r} failed while locating ({type(exc).__name__})"
+        ) from None
+    finally:
+        connection.close()  # back to the pool, rolled back
+    if mentions:
+        with engine.connect() as conn:
+            for entity in plan.entities:
+                if entity.free_text:
+                    table = sources.table(entity.qualified)
+                    pk = table.c[entity.primary_key]
+                    _mentions(conn, hits, entity.qualified, table, pk, entity.free_text, ids)
     return hits.found()
 
 
 def _identified(
-    conn, sources: SqlSources, hits, qualified, table, pk, identifier_columns, ids: Identifiers
+    cursor, dialect, sources: SqlSources, hits: _Hits, entity: _EntityPlan, ids
 ) -> None:
     """Exact identifiers and name variants of one entity in one round trip: a UNION ALL of
-    index lookups (each branch uses its own lookup index). The statement is built once per
-    entity and set of identifier kinds, then only its parameters change."""
-    exact = tuple(
-        (column_name, column.identifier)
-        for column_name, column in identifier_columns.items()
-        if column.identifier in EXACT_KINDS and ids.get(column.identifier)
-    )
-    name_columns = tuple(
-        c for c, col in identifier_columns.items() if col.identifier == "name" and ids.get("name")
-    )
-    address_columns = tuple(
-        c for c, col in identifier_columns.items() if col.identifier == "address"
-    )
-    with_address = bool(ids.get("address") and address_columns and name_columns)
-    if not exact and not name_columns:
+    index lookups (each branch uses its own lookup index)."""
+    values: dict[str, list[str]] = {
+        f"v_{column}": lookup_values(kind, ids.get(kind))
+        for column, kind in entity.exact
+        if ids.get(kind)
+    }
+    exact = tuple((column, kind) for column, kind in entity.exact if f"v_{column}" in values)
+    names = entity.names if ids.get("name") else ()
+    if names:
+        values["v_name"] = lookup_values("name", ids.get("name"))
+    with_address = bool(ids.get("address") and entity.addresses and names)
+    if with_address:
+        values["v_address"] = lookup_values("address", ids.get("address"))
+    if not exact and not names:
         return
-    cache_key = (qualified, exact, name_columns, with_address)
+    sizes = tuple((name, in_size(len(v))) for name, v in values.items())
+    cache_key = ("identified", entity.qualified, exact, names, with_address, sizes)
     query = sources.statements.get(cache_key)
     if query is None:
-        query = _identified_statement(table, pk, exact, name_columns, address_columns, with_address)
-        sources.statements[cache_key] = query
-    params = {f"v_{column}": lookup_values(kind, ids.get(kind)) for column, kind in exact}
-    if name_columns:
-        params["v_name"] = lookup_values("name", ids.get("name"))
-    if with_address:
-        params["v_address"] = lookup_values("address", ids.get("address"))
-    for key, via in conn.execute(query, params):
-        hits.add(qualified, key, "possible" if via.startswith("name") else "exact", via)
+        table = sources.table(entity.qualified)
+        statement = _identified_statement(
+            table, table.c[entity.primary_key], exact, names, entity.addresses, dict(sizes)
+        )
+        query = sources.statements[cache_key] = prepare(statement, dialect)
+    params: dict[str, object] = {}
+    for name, size in sizes:
+        params.update(in_values(name, values[name], size))
+    for key, via in query.rows(cursor, params):
+        hits.add(entity.qualified, key, "possible" if via.startswith("name") else "exact", via)
 
 
-def _identified_statement(table, pk, exact, name_columns, address_columns, with_address):
+def _identified_statement(table, pk, exact, names, address_columns, sizes: dict[str, int]):
     branches = [
         sa.select(pk.label("key"), sa.literal_column(f"'{kind}'").label("via")).where(
             lookup_expression(kind, table.c[column]).in_(
-                sa.bindparam(f"v_{column}", expanding=True)
+                in_params(f"v_{column}", sizes[f"v_{column}"])
             )
         )
         for column, kind in exact
     ]
-    for column in name_columns:
+    for column in names:
         via: sa.ColumnElement = sa.literal_column("'name'")
-        if with_address:
+        if "v_address" in sizes:
             same = sa.or_(
                 *[
-                    table.c[c].in_(sa.bindparam("v_address", expanding=True))
+                    table.c[c].in_(in_params("v_address", sizes["v_address"]))
                     for c in address_columns
                 ]
             )
@@ -163,7 +240,7 @@ def _identified_statement(table, pk, exact, name_columns, address_columns, with_
             )
         branches.append(
             sa.select(pk.label("key"), via.label("via")).where(
-                table.c[column].in_(sa.bindparam("v_name", expanding=True))
+                table.c[column].in_(in_params("v_name", sizes["v_name"]))
             )
         )
     return branches[0] if len(branches) == 1 else sa.union_all(*branches)
@@ -187,41 +264,43 @@ def _mentions(conn, hits, qualified, table, pk, free_text: Sequence[str], ids: I
             hits.add(qualified, key, "mention", column_name)
 
 
-def _follow_links(conn, policy: Policy, sources: SqlSources, hits: _Hits, system: str) -> None:
+def _follow_links(cursor, dialect, sources: SqlSources, hits: _Hits, links) -> None:
     """Rows that hang off found rows, parents before children, so a grandchild sees its
     parent's hits: exact -> linked, linked -> linked, possible -> possible."""
-    names = sorted(policy.sources[system].entities, key=lambda n: -depth(policy, f"{system}.{n}"))
-    for name in names:
-        parent = f"{system}.{name}"
-        for dependant in dependants(policy, parent):
-            parent_table = sources.table(parent)
-            parent_pk = parent_table.c[policy.entity(parent).primary_key]
-            child_table = sources.table(dependant.child)
-            child_pk = child_table.c[policy.entity(dependant.child).primary_key]
-            fk = child_table.c[dependant.fk_column]
-            cache_key = ("link", parent, dependant.child, dependant.fk_column)
-            query = sources.statements.get(cache_key)
-            if query is None:
-                keys_param = sa.bindparam("keys", expanding=True)
-                if dependant.parent_column == parent_pk.name:
-                    condition = fk.in_(keys_param)
-                else:
-                    condition = fk.in_(
-                        sa.select(parent_table.c[dependant.parent_column]).where(
-                            parent_pk.in_(keys_param)
-                        )
-                    )
-                query = sa.select(child_pk).where(condition)
-                sources.statements[cache_key] = query
-            for child_match, parent_matches in (
-                ("linked", ("exact", "linked")),
-                ("possible", ("possible",)),
-            ):
-                keys = hits.keys(parent, parent_matches)
-                for start in range(0, len(keys), _CHUNK):
-                    chunk = keys[start : start + _CHUNK]  # as the database returned them
-                    for (key,) in conn.execute(query, {"keys": chunk}):
-                        hits.add(dependant.child, key, child_match, f"link:{name}")
+    for link in links:
+        for child_match, parent_matches in (
+            ("linked", ("exact", "linked")),
+            ("possible", ("possible",)),
+        ):
+            keys = hits.keys(link.parent, parent_matches)
+            for start in range(0, len(keys), _CHUNK):
+                chunk = keys[start : start + _CHUNK]  # as the database returned them
+                size = in_size(len(chunk))
+                query = _link_statement(dialect, sources, link, size)
+                for (key,) in query.rows(cursor, in_values("keys", chunk, size)):
+                    hits.add(link.child, key, child_match, link.via)
+
+
+def _link_statement(dialect, sources: SqlSources, link: _LinkPlan, size: int):
+    cache_key = ("link", link.parent, link.child, link.fk_column, size)
+    query = sources.statements.get(cache_key)
+    if query is None:
+        parent_table = sources.table(link.parent)
+        parent_pk = parent_table.c[sources.policy.entity(link.parent).primary_key]
+        child_table = sources.table(link.child)
+        child_pk = child_table.c[sources.policy.entity(link.child).primary_key]
+        fk = child_table.c[link.fk_column]
+        keys = in_params("keys", size)
+        if link.parent_column == parent_pk.name:
+            condition = fk.in_(keys)
+        else:
+            condition = fk.in_(
+                sa.select(parent_table.c[link.parent_column]).where(parent_pk.in_(keys))
+            )
+        query = sources.statements[cache_key] = prepare(
+            sa.select(child_pk).where(condition), dialect
+        )
+    return query
 
 
 def _typed(table: sa.Table, policy: Policy, qualified: str, key: str) -> object:
