@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -29,12 +30,15 @@ from governance.sources.lookup import lookup_expression, lookup_values, mention_
 from governance.sources.prepared import in_params, in_size, in_values, prepare
 
 MATCH_ORDER = {"exact": 0, "linked": 1, "possible": 2, "mention": 3}
+_MATCH_NAMES = {rank: name for name, rank in MATCH_ORDER.items()}
 _CHUNK = 500
 
 
-@dataclass(frozen=True)
-class Found:
-    """One record a request found: where it is and why it counts (no content)."""
+class Found(NamedTuple):
+    """One record a request found: where it is and why it counts (no content).
+
+    A named tuple, not a dataclass: a common name finds hundreds of records per subject, and
+    building them was a measurable part of locating at a million subjects."""
 
     entity: str  # qualified 'system.entity'
     key: str
@@ -53,35 +57,54 @@ def _like_escape(needle: str) -> str:
 class _Hits:
     """Best hit per record: exact beats linked beats possible beats mention.
 
-    Kept per entity as ``key -> (rank, vias)``, so following links reads one entity's hits
-    and nothing is built per hit until the end (a common name can match hundreds of rows)."""
+    Kept per entity as ``key -> rank`` and ``key -> via``, plain ints and strings: a common
+    name matches hundreds of rows, and a container per hit kept Python's garbage collector
+    busy (it was a third of locating at a million subjects). A record reached the same way
+    twice keeps every way in ``ties`` (rare)."""
 
     def __init__(self) -> None:
-        self.by_entity: dict[str, dict[object, tuple[int, list[str]]]] = {}
+        self.ranks: dict[str, dict[object, int]] = {}
+        self.vias: dict[str, dict[object, str]] = {}
+        self.ties: dict[tuple[str, object], list[str]] = {}
 
     def add(self, entity: str, key: object, match: str, via: str) -> None:
-        rows = self.by_entity.setdefault(entity, {})
+        self.add_keys(entity, (key,), match, via)
+
+    def add_keys(self, entity: str, keys: Iterable[object], match: str, via: str) -> None:
+        ranks = self.ranks.setdefault(entity, {})
+        vias = self.vias.setdefault(entity, {})
         rank = MATCH_ORDER[match]
-        current = rows.get(key)
-        if current is None or rank < current[0]:
-            rows[key] = (rank, [via])
-        elif rank == current[0] and via not in current[1]:
-            current[1].append(via)
+        for key in keys:
+            current = ranks.get(key)
+            if current is None or rank < current:
+                ranks[key] = rank
+                vias[key] = via
+                self.ties.pop((entity, key), None)
+            elif rank == current and via != vias[key]:
+                ways = self.ties.setdefault((entity, key), [vias[key]])
+                if via not in ways:
+                    ways.append(via)
 
     def keys(self, entity: str, matches: Iterable[str]) -> list[object]:
         wanted = {MATCH_ORDER[m] for m in matches}
-        return [key for key, (rank, _) in self.by_entity.get(entity, {}).items() if rank in wanted]
+        return [key for key, rank in self.ranks.get(entity, {}).items() if rank in wanted]
 
     def found(self) -> list[Found]:
-        names = {rank: name for name, rank in MATCH_ORDER.items()}
-        return sorted(
-            (
-                Found(entity, str(key), names[rank], "+".join(vias))
-                for entity, rows in self.by_entity.items()
-                for key, (rank, vias) in rows.items()
-            ),
-            key=lambda f: (f.entity, MATCH_ORDER[f.match], f.key),
-        )
+        """Per entity (sorted), in the order the database returned the records: whoever
+        reads them back sorts (the store orders by entity and key), so no sort here."""
+        make = Found._make
+        names = _MATCH_NAMES
+        out: list[Found] = []
+        for entity in sorted(self.ranks):
+            vias = self.vias[entity]
+            if self.ties:
+                tied = {k: "+".join(w) for (e, k), w in self.ties.items() if e == entity}
+                vias = {**vias, **tied}
+            out.extend(
+                make((entity, str(key), names[rank], vias[key]))
+                for key, rank in self.ranks[entity].items()
+            )
+        return out
 
 
 @dataclass(frozen=True)
@@ -213,8 +236,13 @@ def _identified(
     params: dict[str, object] = {}
     for name, size in sizes:
         params.update(in_values(name, values[name], size))
+    by_via: dict[str, list[object]] = {}
     for key, via in query.rows(cursor, params):
-        hits.add(entity.qualified, key, "possible" if via.startswith("name") else "exact", via)
+        by_via.setdefault(via, []).append(key)
+    for via, keys in by_via.items():
+        hits.add_keys(
+            entity.qualified, keys, "possible" if via.startswith("name") else "exact", via
+        )
 
 
 def _identified_statement(table, pk, exact, names, address_columns, sizes: dict[str, int]):
@@ -277,8 +305,8 @@ def _follow_links(cursor, dialect, sources: SqlSources, hits: _Hits, links) -> N
                 chunk = keys[start : start + _CHUNK]  # as the database returned them
                 size = in_size(len(chunk))
                 query = _link_statement(dialect, sources, link, size)
-                for (key,) in query.rows(cursor, in_values("keys", chunk, size)):
-                    hits.add(link.child, key, child_match, link.via)
+                rows = query.rows(cursor, in_values("keys", chunk, size))
+                hits.add_keys(link.child, [row[0] for row in rows], child_match, link.via)
 
 
 def _link_statement(dialect, sources: SqlSources, link: _LinkPlan, size: int):
