@@ -12,6 +12,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tomllib
 from urllib.parse import urlsplit
 
 import jsonschema
@@ -349,4 +350,11 @@ def test_dockerfile_installs_the_executor_extras():
     assert re.search(r"^FROM apache/airflow:3\.3\.2-python3\.\d+$", dockerfile, re.M)
     assert re.search(r"apache-airflow\[celery,postgres\]==\$\{AIRFLOW_VERSION\}", dockerfile)
     assert re.search(r"^ARG AIRFLOW_VERSION=3\.3\.2$", dockerfile, re.M)
-    assert "-e /opt/airflow" in dockerfile, "editable from the mounted plugins folder"
+    assert "-e '/opt/airflow[production]'" in dockerfile, (
+        "editable, from the mounted plugins folder"
+    )
+    project = tomllib.loads((DOC.parents[1] / "pyproject.toml").read_text())["project"]
+    pinned = re.search(r'"(apache-airflow\[celery,postgres\])==\$\{AIRFLOW_VERSION\}"', dockerfile)
+    version = re.search(r"^ARG AIRFLOW_VERSION=(\S+)$", dockerfile, re.M).group(1)
+    assert project["optional-dependencies"]["production"] == [f"{pinned.group(1)}=={version}"]
+    assert f"apache-airflow[postgres]=={version}" in project["dependencies"]
