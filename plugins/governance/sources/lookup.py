@@ -10,12 +10,15 @@ against its spelling variants (with and without diacritics, in three cases) on a
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Iterator
 
 import sqlalchemy as sa
 
 from governance.policy import Policy
+
+log = logging.getLogger(__name__)
 
 #: Characters that systems put inside phone numbers, personas kodi and IBANs.
 _SEPARATORS = (" ", "-", "+", "(", ")", ".", "/")
@@ -119,14 +122,54 @@ def identifier_index_ddl(
             )
 
 
+def mention_index_ddl(
+    policy: Policy, system: str, engine: sa.Engine, tables: set[str] | None = None
+) -> Iterator[tuple[str, str]]:
+    """PostgreSQL only: ``(index name, CREATE INDEX statement)`` for a trigram index on
+    ``lower(column)`` of every declared free-text column, so the mention search
+    (``lower(column) LIKE '%needle%'``) reads an index instead of the whole table. SQLite has no
+    such index: its FTS5 trigram tables would have to be kept up to date by triggers inside the
+    source systems, which this product does not own."""
+    if engine.dialect.name != "postgresql":
+        return
+    preparer = engine.dialect.identifier_preparer
+    for entity in policy.sources[system].entities.values():
+        if tables is not None and entity.table not in tables:
+            continue
+        for name, column in entity.columns.items():
+            if column.free_text:
+                index = f"ix_mention_{entity.table}_{name}"[:63]
+                yield (
+                    index,
+                    f"CREATE INDEX IF NOT EXISTS {preparer.quote(index)} ON "
+                    f"{preparer.quote(entity.table)} USING gin "
+                    f"(lower({preparer.quote(name)}) gin_trgm_ops)",
+                )
+
+
 def ensure_lookup_indexes(policy: Policy, engine: sa.Engine, system: str) -> int:
-    """Create the missing lookup indexes of one system; returns how many were created."""
+    """Create the missing lookup (and, on PostgreSQL, mention) indexes of one system; returns
+    how many were created. Without the right to create the ``pg_trgm`` extension the mention
+    indexes are left out with a warning: the mention search then scans, as on SQLite."""
     inspector = sa.inspect(engine)
     tables = set(inspector.get_table_names())
     existing = {index["name"] for table in tables for index in inspector.get_indexes(table)}
+    wanted = list(identifier_index_ddl(policy, system, engine, tables))
+    mentions = [(i, ddl) for i, ddl in mention_index_ddl(policy, system, engine, tables)]
+    if mentions and any(index not in existing for index, _ in mentions):
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            wanted += mentions
+        except sa.exc.DBAPIError as exc:
+            log.warning(
+                "system %s: no trigram indexes for the mention search (pg_trgm: %s)",
+                system,
+                type(exc.orig).__name__,
+            )
     created = 0
     with engine.begin() as conn:
-        for index, ddl in identifier_index_ddl(policy, system, engine, tables):
+        for index, ddl in wanted:
             if index not in existing:
                 conn.exec_driver_sql(ddl)
                 created += 1
