@@ -23,15 +23,16 @@ def replace_found(engine: Engine, request_id: str, system: str, found: Iterable[
     """Store what locate found in ``system``; records already carried out are kept as they are."""
     found = list(found)
     with write_session(engine) as session:
-        done = set(
-            session.scalars(
-                select(RequestRecord.entity + "\x00" + RequestRecord.record_key).where(
+        done = {
+            (entity, key)
+            for entity, key in session.execute(
+                select(RequestRecord.entity, RequestRecord.record_key).where(
                     RequestRecord.request_id == request_id,
                     RequestRecord.system == system,
                     RequestRecord.done_at.is_not(None),
                 )
             )
-        )
+        }
         session.execute(
             delete(RequestRecord).where(
                 RequestRecord.request_id == request_id,
@@ -40,7 +41,7 @@ def replace_found(engine: Engine, request_id: str, system: str, found: Iterable[
             )
         )
         for item in found:
-            if f"{item.entity}\x00{item.key}" in done:
+            if (item.entity, item.key) in done:
                 continue
             session.add(
                 RequestRecord(

@@ -55,10 +55,16 @@ class DueWindow:
     def is_due(self, anchor: date | datetime | None) -> bool:
         return is_due(anchor, self.period, self.now)
 
-    def bounds(self, *, date_column: bool) -> tuple[date | datetime, date | datetime]:
-        """``(certain, possible)`` in the column's own type: dates for a date column."""
+    def bounds(
+        self, *, date_column: bool, aware: bool = False
+    ) -> tuple[date | datetime, date | datetime]:
+        """``(certain, possible)`` in the column's own type: dates for a date column, aware
+        UTC datetimes for a zoned one (PostgreSQL's ``timestamptz``, e.g. the governance
+        store's), naive UTC otherwise."""
         if date_column:
             return self.certain.date(), self.possible.date() + timedelta(days=1)
+        if aware:
+            return self.certain.replace(tzinfo=UTC), self.possible.replace(tzinfo=UTC)
         return self.certain, self.possible
 
 

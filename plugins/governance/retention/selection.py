@@ -96,8 +96,15 @@ class Selector:
         self._key = sa.type_coerce(self.anchor, sa.String) if sqlite else self.anchor
         self._governed = governed_entities(policy) - {target.entity}
         is_date = sources.is_date_column(target.entity, target.rule.anchor)
-        self._certain, self._possible = target.window.bounds(date_column=is_date)
+        # A zoned column (timestamptz) returns aware datetimes and is compared with aware bounds.
+        aware = isinstance(self.anchor.type, sa.DateTime) and bool(self.anchor.type.timezone)
+        self._certain, self._possible = target.window.bounds(date_column=is_date, aware=aware)
         self._needs_refs = holds.has_subject_holds()
+
+    @property
+    def bounds(self) -> tuple[Any, Any]:
+        """The due window's ``(certain, possible)`` in the anchor column's own type."""
+        return self._certain, self._possible
 
     def scope(self) -> list[sa.ColumnElement[bool]]:
         """The rule's own ``where``, minus rows that a more specific rule on the same entity
@@ -117,12 +124,9 @@ class Selector:
 
     # -- reading ---------------------------------------------------------------------------
     def _page_query(self, after: tuple[Any, Any] | None, limit: int) -> sa.Select:
-        rule = self.target.rule
-        is_date = self.sources.is_date_column(self.target.entity, rule.anchor)
-        _, possible = self.target.window.bounds(date_column=is_date)
-        newest_first = rule.order == "newest_first"
+        newest_first = self.target.rule.order == "newest_first"
         query = sa.select(self.table, self._key.label("_page_key")).where(
-            self.anchor.is_not(None), self.anchor < possible
+            self.anchor.is_not(None), self.anchor < self._possible
         )
         query = query.where(*self.scope())
         key = sa.tuple_(self._key, self.pk)

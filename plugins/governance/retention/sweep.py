@@ -63,9 +63,7 @@ class SweepOptions:
 
 def _count_not_due(conn: sa.Connection, selector: Selector) -> int:
     """Rows with an anchor that is not yet due (never-due rows without anchor are not counted)."""
-    rule = selector.target.rule
-    is_date = selector.sources.is_date_column(selector.target.entity, rule.anchor)
-    certain, _ = selector.target.window.bounds(date_column=is_date)
+    certain, _ = selector.bounds
     query = sa.select(selector.anchor).where(selector.anchor >= certain)
     query = query.where(*selector.scope())
     return sum(1 for (anchor,) in conn.execute(query) if not selector.target.window.is_due(anchor))
