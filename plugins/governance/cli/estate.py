@@ -7,6 +7,7 @@ from datetime import date
 
 from governance import settings
 from governance.estate import build_estate
+from governance.estate.indexes import ensure_estate_indexes
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -14,7 +15,7 @@ def _run(args: argparse.Namespace) -> int:
     today = date.fromisoformat(args.today) if args.today else None
     manifest = build_estate(target, args.subjects, args.seed, today)
     server = target if target.startswith("postgresql") else settings.estate_server()
-    _index_estate(target, server if manifest["target"] == "postgresql" else None)
+    ensure_estate_indexes(target, server if manifest["target"] == "postgresql" else None)
     shown = "PostgreSQL" if manifest["target"] == "postgresql" else target
     print(
         f"demo estate: {manifest['subjects']} subjects, {manifest['rows']} rows in "
@@ -22,35 +23,6 @@ def _run(args: argparse.Namespace) -> int:
         f"at {shown} ({manifest['build_seconds']} s, seed {manifest['seed']})"
     )
     return 0
-
-
-def _index_estate(folder: str, server: str | None) -> int:
-    """The data map's lookup indexes on the demo estate's databases (see sources.lookup):
-    the SQLite files in ``folder``, or the ``estate_<system>`` databases on ``server``."""
-    from pathlib import Path
-
-    from governance.estate import SYSTEMS
-    from governance.estate.schema import system_url
-    from governance.policy import load_policy
-    from governance.sources.lookup import ensure_lookup_indexes
-    from governance.store.engine import create_store_engine
-
-    policy = load_policy()
-    created = 0
-    for system in policy.sources:
-        if server:
-            if system not in SYSTEMS:
-                continue  # the governance store is a source too, but not part of the estate
-            url = system_url(system, server)
-        else:
-            path = Path(folder) / f"{system}.db"
-            if not path.exists():
-                continue
-            url = f"sqlite:///{path}"
-        engine = create_store_engine(url)
-        created += ensure_lookup_indexes(policy, engine, system)
-        engine.dispose()
-    return created
 
 
 def _lookup_indexes(args: argparse.Namespace) -> int:
