@@ -182,19 +182,18 @@ def locate_in_system(
     for entity in plan.entities:
         sources.table(entity.qualified)  # reflect first: an unreachable source fails here
     dbapi_error = engine.dialect.loaded_dbapi.Error
-    connection = engine.raw_connection()  # the pooled driver connection, no SQLAlchemy wrapper
     try:
-        cursor = connection.cursor()
-        for entity in plan.entities:
-            _identified(cursor, engine.dialect, sources, hits, entity, ids)
-        _follow_links(cursor, engine.dialect, sources, hits, plan.links)
-        cursor.close()
-    except dbapi_error as exc:
-        raise SourceUnavailable(
-            f"source {system!r} failed while locating ({type(exc).__name__})"
-        ) from None
-    finally:
-        connection.close()  # back to the pool, rolled back
+        cursor = sources.reader(system).cursor()  # autocommit, held while ``sources`` lives
+        try:
+            for entity in plan.entities:
+                _identified(cursor, engine.dialect, sources, hits, entity, ids)
+            _follow_links(cursor, engine.dialect, sources, hits, plan.links)
+        finally:
+            cursor.close()
+    except (dbapi_error, sa.exc.DBAPIError) as exc:
+        sources.drop_reader(system)
+        error = type(getattr(exc, "orig", None) or exc).__name__
+        raise SourceUnavailable(f"source {system!r} failed while locating ({error})") from None
     if mentions:
         with engine.connect() as conn:
             for entity in plan.entities:
