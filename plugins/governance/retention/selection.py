@@ -13,6 +13,7 @@ and rows removed by the sweep never shift the next page. Every row is classified
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -123,11 +124,20 @@ class Selector:
         return conditions
 
     # -- reading ---------------------------------------------------------------------------
-    def _page_query(self, after: tuple[Any, Any] | None, limit: int) -> sa.Select:
+    def _page_query(
+        self,
+        after: tuple[Any, Any] | None,
+        limit: int,
+        from_certain: bool = False,
+        slim: bool = False,
+    ) -> sa.Select:
         newest_first = self.target.rule.order == "newest_first"
-        query = sa.select(self.table, self._key.label("_page_key")).where(
+        columns = [self.pk, self.anchor, *self._file_columns()] if slim else [self.table]
+        query = sa.select(*columns, self._key.label("_page_key")).where(
             self.anchor.is_not(None), self.anchor < self._possible
         )
+        if from_certain:
+            query = query.where(self.anchor >= self._certain)
         query = query.where(*self.scope())
         key = sa.tuple_(self._key, self.pk)
         if after is not None:
@@ -136,29 +146,102 @@ class Selector:
             return query.order_by(self.anchor.desc(), self.pk.desc()).limit(limit)
         return query.order_by(self.anchor, self.pk).limit(limit)
 
-    def pages(self, conn: sa.Connection, batch_size: int) -> Iterator[list[dict[str, Any]]]:
-        """Pages of due rows in the rule's order; stops early once past the due boundary."""
+    def pages(
+        self,
+        conn: sa.Connection,
+        batch_size: int,
+        *,
+        from_certain: bool = False,
+        slim: bool = False,
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Pages of due rows in the rule's order; stops early once past the due boundary.
+
+        ``from_certain``: only rows from the certainly-due bound on, for the pass after a bulk
+        delete removed every row below it (on PostgreSQL the index still holds the deleted rows
+        until a vacuum, and walking them cost seconds per page at a million rows). ``slim``:
+        rows hold only the key, the anchor and the file columns (enough when nothing is held
+        and nothing hangs off the rows)."""
         after = None
         oldest_first = self.target.rule.order != "newest_first"
         while True:
-            rows = [dict(r._mapping) for r in conn.execute(self._page_query(after, batch_size))]
+            query = self._page_query(after, batch_size, from_certain, slim)
+            rows = [dict(r._mapping) for r in conn.execute(query)]
             if not rows:
                 return
             after = (rows[-1].pop("_page_key"), rows[-1][self.pk.name])
             for row in rows[:-1]:
                 del row["_page_key"]
-            certain = self._certain
-            name = self.anchor.name
-            due = [r for r in rows if r[name] < certain or self.target.window.is_due(r[name])]
+            due = self._due(rows) if oldest_first else self._due_any_order(rows)
             if due:
                 yield due
             if oldest_first and len(due) < len(rows):
                 return  # sorted by anchor and the due set is a prefix: nothing further is due
 
+    def _due_any_order(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        certain, name = self._certain, self.anchor.name
+        return [r for r in rows if r[name] < certain or self.target.window.is_due(r[name])]
+
+    def _due(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The due prefix of rows sorted oldest first: ``anchor + period`` never decreases as
+        the anchor grows (month ends clamp, they never go back), so the due rows are a prefix
+        and a binary search finds its end with a few exact checks instead of one per row."""
+        name, certain, window = self.anchor.name, self._certain, self.target.window
+        end = bisect.bisect_left(rows, True, key=lambda r: not r[name] < certain)
+        end = bisect.bisect_left(rows, True, lo=end, key=lambda r: not window.is_due(r[name]))
+        return rows[:end]
+
     def can_delete_in_bulk(self) -> bool:
         """True when due rows need no per-row judgement: no holds, nothing hangs off them.
         Then the certainly-due range can be deleted by key range in the database."""
         return not self.holds and not dependants(self.policy, self.target.entity)
+
+    def storage_order(self, conn: sa.Connection) -> tuple[int, float] | None:
+        """``(heap pages, rows per page)`` when the bulk delete can go in storage order:
+        PostgreSQL 14 or later (TID range scans), else None.
+
+        Why: a table is rarely stored in its anchor's order, so batches in anchor order visit
+        one heap page per row (about 8x slower than one raw DELETE, which reads the table
+        once, measured at a million rows); batches of consecutive pages read it once too."""
+        if conn.dialect.name != "postgresql" or conn.dialect.server_version_info < (14,):
+            return None
+        name = conn.dialect.identifier_preparer.format_table(self.table)
+        pages, per_page = conn.execute(
+            sa.text(
+                "SELECT pg_relation_size(CAST(:t AS regclass)) / current_setting('block_size')::int,"
+                " (SELECT reltuples / NULLIF(relpages, 0) FROM pg_class"
+                " WHERE oid = CAST(:t AS regclass))"
+            ),
+            {"t": name},
+        ).one()
+        per_page = float(per_page) if per_page and per_page > 0 else 50.0  # never analysed
+        return int(pages), per_page
+
+    def bulk_delete_pages(
+        self, conn: sa.Connection, first: int, count: int, remove_files: Any = None
+    ) -> int:
+        """Delete the certainly-due rows stored in heap pages ``[first, first + count)``
+        (PostgreSQL); the files they name are removed (``remove_files(paths)``) before the
+        transaction commits. Returns the rows deleted."""
+        where = [self.anchor.is_not(None), self.anchor < self._certain, *self.scope()]
+        where.append(
+            sa.text(
+                "ctid >= CAST(:_tid_first AS tid) AND ctid < CAST(:_tid_end AS tid)"
+            ).bindparams(_tid_first=f"({first},0)", _tid_end=f"({first + count},0)")
+        )
+        statement = sa.delete(self.table).where(*where)
+        file_columns = self._file_columns()
+        if not file_columns or remove_files is None:
+            return conn.execute(statement).rowcount
+        rows = conn.execute(statement.returning(*file_columns)).all()
+        remove_files([value for row in rows for value in row if value])
+        return len(rows)
+
+    def _file_columns(self) -> list[sa.Column]:
+        return [
+            self.table.c[name]
+            for name, column in self.policy.entity(self.target.entity).columns.items()
+            if column.file
+        ]
 
     def bulk_delete_batch(
         self, conn: sa.Connection, after: Any, batch_size: int, remove_files: Any = None
@@ -188,11 +271,7 @@ class Selector:
             # would scan to the end of the due range, making a sweep quadratic.
             where[1] = self._key <= last[0]
             where.append(key <= sa.tuple_(*last))
-        file_columns = [
-            self.table.c[name]
-            for name, column in self.policy.entity(self.target.entity).columns.items()
-            if column.file
-        ]
+        file_columns = self._file_columns()
         if file_columns and remove_files is not None:
             # Only the paths that exist travel to Python (most rows of a big table may have none).
             named = sa.or_(*[column.is_not(None) for column in file_columns])

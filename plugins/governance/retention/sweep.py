@@ -59,6 +59,10 @@ class SweepOptions:
     archive_set: str | None = None  # required for archive rules: where this run's batches go
     # Called after each committed batch with its number; tests use it to simulate a crash.
     after_batch: Callable[[int], None] | None = None
+    # PostgreSQL: a rule whose rows need no judgement (no hold in force, nothing hangs off
+    # them) is deleted in runs of consecutive heap pages rather than in anchor order (see
+    # Selector.storage_order); False keeps anchor order there too.
+    storage_order: bool = True
 
 
 def _count_not_due(conn: sa.Connection, selector: Selector) -> int:
@@ -129,27 +133,41 @@ def sweep_rule(
 
         anonymiser = SqlAnonymiser(engine, target.rule.anonymise, subject_key())
 
-    if action == "delete" and selector.can_delete_in_bulk() and target.rule.order != "newest_first":
-        after: Any = ()
+    bulk = (
+        action == "delete" and selector.can_delete_in_bulk() and target.rule.order != "newest_first"
+    )
+    if bulk:
 
         def remove(paths: list[str]) -> None:
             totals["files"] += _remove_files(files_root, paths)
 
-        while after is not None:
-            with engine.begin() as conn:
-                after, deleted = selector.bulk_delete_batch(
-                    conn, after or None, options.batch_size, remove
-                )
+        def done(deleted: int) -> None:
+            nonlocal batches
             totals["due"] += deleted
             totals["removed"] += deleted
             if deleted:
                 batches += 1
                 if options.after_batch:
                     options.after_batch(batches)
+
+        with engine.connect() as conn:
+            extent = selector.storage_order(conn) if options.storage_order else None
+        if extent is not None:
+            _bulk_in_storage_order(engine, selector, extent, options.batch_size, remove, done)
+        else:
+            after: Any = ()
+            while after is not None:
+                with engine.begin() as conn:
+                    after, deleted = selector.bulk_delete_batch(
+                        conn, after or None, options.batch_size, remove
+                    )
+                done(deleted)
     # Rows needing judgement: all of them when holds, dependants or files exist; otherwise
-    # only the few near the boundary that the bulk path leaves.
+    # only the few near the boundary that the bulk path leaves (it removed every row below
+    # the certainly-due bound, so the pages start there). A row written during the sweep with
+    # an anchor already below that bound waits for the next run, and verify reports it.
     with engine.connect() as reader:
-        for page in selector.pages(reader, options.batch_size):
+        for page in selector.pages(reader, options.batch_size, from_certain=bulk, slim=bulk):
             reader.rollback()  # end the read snapshot so the writer below is not blocked
             with engine.begin() as conn:
                 classified = selector.classify(conn, page)
@@ -198,6 +216,30 @@ def sweep_rule(
     )
     _log("retention.sweep", policy, target, counts, action=action)
     return counts
+
+
+def _bulk_in_storage_order(engine, selector, extent, batch_size, remove, done) -> None:
+    """Delete the certainly-due rows page range by page range, one transaction each.
+
+    The range starts at ``batch_size`` rows' worth of pages and adapts so that a batch
+    deletes about ``batch_size`` rows (halving or at most doubling each time). Pages added
+    while the sweep runs are swept too."""
+    pages, per_page = extent
+    count = max(1, round(batch_size / per_page))
+    first = 0
+    while True:
+        while first < pages:
+            with engine.begin() as conn:
+                deleted = selector.bulk_delete_pages(conn, first, count, remove)
+            done(deleted)
+            first += count
+            wanted = round(count * batch_size / deleted) if deleted else count * 2
+            count = max(1, min(wanted, count * 2))
+        with engine.connect() as conn:
+            now_pages, _ = selector.storage_order(conn) or (pages, per_page)
+        if now_pages <= pages:
+            return
+        pages = now_pages
 
 
 def verify_rule(
@@ -289,7 +331,13 @@ def _delete_parents(conn, selector: Selector, rows: list[dict[str, Any]]) -> int
 
 
 def _delete_keys(conn, table: sa.Table, pk: sa.Column, keys: list[Any]) -> int:
-    """Delete rows by primary key, 500 keys per statement (bound-parameter limits)."""
+    """Delete rows by primary key: one statement with an array on PostgreSQL, else 500 keys
+    per statement (bound-parameter limits)."""
+    if conn.dialect.name == "postgresql" and keys:
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        array = sa.bindparam("keys", keys, type_=ARRAY(pk.type))
+        return conn.execute(sa.delete(table).where(pk == sa.any_(array))).rowcount
     deleted = 0
     for start in range(0, len(keys), 500):
         deleted += conn.execute(sa.delete(table).where(pk.in_(keys[start : start + 500]))).rowcount
