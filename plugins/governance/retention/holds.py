@@ -120,7 +120,7 @@ class HoldSet:
         for hold in self._subjects:
             if hold.subject_ref in subject_refs and hold.entity in (None, entity):
                 return hold.id
-        if anchor is None:
+        if anchor is None or not self._ranges:
             return None
         moment = _utc(anchor)
         for hold in self._ranges:

@@ -101,6 +101,8 @@ class Selector:
         aware = isinstance(self.anchor.type, sa.DateTime) and bool(self.anchor.type.timezone)
         self._certain, self._possible = target.window.bounds(date_column=is_date, aware=aware)
         self._needs_refs = holds.has_subject_holds()
+        self._primary_keys: dict[str, str] = {}
+        self._dependants = bool(dependants(policy, target.entity))
 
     @property
     def bounds(self) -> tuple[Any, Any]:
@@ -164,8 +166,9 @@ class Selector:
         after = None
         oldest_first = self.target.rule.order != "newest_first"
         while True:
-            query = self._page_query(after, batch_size, from_certain, slim)
-            rows = [dict(r._mapping) for r in conn.execute(query)]
+            result = conn.execute(self._page_query(after, batch_size, from_certain, slim))
+            names = list(result.keys())
+            rows = [dict(zip(names, r, strict=True)) for r in result]
             if not rows:
                 return
             after = (rows[-1].pop("_page_key"), rows[-1][self.pk.name])
@@ -284,9 +287,16 @@ class Selector:
     def _covering_hold(self, qualified: str, row: Mapping[str, Any], anchor: Any) -> str | None:
         if not self.holds:
             return None
-        pk = row[self.policy.entity(qualified).primary_key]
+        pk = row[self._primary_key(qualified)]
         refs = subject_refs_of(self.policy, qualified, row) if self._needs_refs else ()
         return self.holds.covers(qualified, pk, anchor=anchor, row=row, subject_refs=refs)
+
+    def _primary_key(self, qualified: str) -> str:
+        """The entity's key column (the data map's lookup is too slow to repeat per row)."""
+        key = self._primary_keys.get(qualified)
+        if key is None:
+            key = self._primary_keys[qualified] = self.policy.entity(qualified).primary_key
+        return key
 
     def classify(self, conn: sa.Connection, rows: Sequence[dict[str, Any]]) -> Classified:
         result = Classified(scanned=len(rows))
@@ -313,7 +323,7 @@ class Selector:
         """Parent keys with governed dependants, and parent keys with held dependants."""
         governed: set[Any] = set()
         held: set[Any] = set()
-        if not rows:
+        if not rows or not self._dependants:
             return governed, held
         for root_key, qualified, row in self.dependant_rows(conn, rows, include_governed=True):
             if qualified in self._governed:
@@ -334,6 +344,8 @@ class Selector:
         Governed dependants are yielded (when asked) but not descended into: their own rule
         decides about them and what hangs off them.
         """
+        if not self._dependants:
+            return
         frontier: list[tuple[str, list[tuple[Any, dict[str, Any]]]]] = [
             (self.target.entity, [(r[self.pk.name], r) for r in rows])
         ]

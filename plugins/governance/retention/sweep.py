@@ -289,11 +289,20 @@ def _file_paths(
     rows: list[dict[str, Any]],
     deps: list[tuple[Any, str, dict[str, Any]]],
 ) -> list[str]:
+    file_columns: dict[str, list[str]] = {}
+
+    def columns(entity_name: str) -> list[str]:
+        if entity_name not in file_columns:
+            entity = policy.entity(entity_name)
+            file_columns[entity_name] = [c for c, spec in entity.columns.items() if spec.file]
+        return file_columns[entity_name]
+
     paths = []
-    for entity_name, row in [(qualified, r) for r in rows] + [(e, r) for _, e, r in deps]:
-        for column, spec in policy.entity(entity_name).columns.items():
-            if spec.file and row.get(column):
-                paths.append(str(row[column]))
+    if columns(qualified):
+        for row in rows:
+            paths += [str(row[c]) for c in file_columns[qualified] if row.get(c)]
+    for _, entity_name, row in deps:
+        paths += [str(row[c]) for c in columns(entity_name) if row.get(c)]
     return paths
 
 
