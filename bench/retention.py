@@ -149,7 +149,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     common.add_arguments(parser, "100000,1000000")
     parser.add_argument("--batch", type=int, help="rows per batch (default: the policy's)")
-    parser.add_argument("--repeat", type=int, default=1, help="raw/sweep pairs per measurement")
+    parser.add_argument("--repeat", type=int, default=2, help="raw/sweep pairs per measurement")
     parser.add_argument("--variants", default="bulk,judged")
     args = parser.parse_args()
     os.environ.setdefault("GOVERNANCE_SUBJECT_KEY", "bench-key-0123456789abcdef")
@@ -197,6 +197,7 @@ def main() -> None:
                 f"{mine[-1]['subjects']:,} ({'flat' if flat else 'GROWS'})"
             )
         for r in mine:
+            bulk = variant == "bulk"
             summary.append(
                 {
                     "benchmark": f"retention sweep ({variant})",
@@ -205,8 +206,10 @@ def main() -> None:
                     "ours": f"{r['sweep_rows_per_s']:,.0f} rows/s",
                     "raw": f"{r['raw_rows_per_s']:,.0f} rows/s",
                     "ratio": f"{r['ratio']:.2f}",
-                    "target": f"≥ {TARGET}× raw, flat memory",
-                    "met": r["ratio"] >= TARGET and flat,
+                    # The target is the sweep's (the path of every rule with nothing to judge);
+                    # a hold in force makes every row pass through Python: shown, not held to it.
+                    "target": f"≥ {TARGET}× raw, flat memory" if bulk else "none (informational)",
+                    "met": (r["ratio"] >= TARGET and flat) if bulk else None,
                     "peak_mib": f"{r['traced_mib']:.1f} (RSS +{r['rss_mib']:.0f})",
                 }
             )
