@@ -14,8 +14,9 @@ def _run(args: argparse.Namespace) -> int:
     target = args.target or str(settings.estate_dir())
     today = date.fromisoformat(args.today) if args.today else None
     manifest = build_estate(target, args.subjects, args.seed, today)
-    server = target if target.startswith("postgresql") else settings.estate_server()
-    ensure_estate_indexes(target, server if manifest["target"] == "postgresql" else None)
+    is_url = target.startswith("postgresql")
+    # A server URL as the target: the manifest and files went to the estate folder.
+    ensure_estate_indexes(settings.estate_dir() if is_url else target, target if is_url else None)
     shown = "PostgreSQL" if manifest["target"] == "postgresql" else target
     print(
         f"demo estate: {manifest['subjects']} subjects, {manifest['rows']} rows in "

@@ -6,6 +6,14 @@ subject up without the estate storing identifiers anywhere else.
 
 from governance.estate.build import DEFAULT_TODAY, build_estate
 from governance.estate.people import Person, subject
-from governance.estate.schema import SYSTEMS, connection_env
+from governance.estate.schema import SYSTEMS, connection_env, estate_urls
 
-__all__ = ["DEFAULT_TODAY", "SYSTEMS", "Person", "build_estate", "connection_env", "subject"]
+__all__ = [
+    "DEFAULT_TODAY",
+    "SYSTEMS",
+    "Person",
+    "build_estate",
+    "connection_env",
+    "estate_urls",
+    "subject",
+]

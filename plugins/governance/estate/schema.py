@@ -113,24 +113,64 @@ def system_url(system: str, server: str | None = None) -> str:
     return database_url(server, database_name(system)).render_as_string(hide_password=False)
 
 
-def connection_env(estate: str | Path, server: str | None = None) -> dict[str, str]:
-    """The ``AIRFLOW_CONN_*`` variables for an estate, as ``scripts/with-env`` exports them.
+def _databases(folder: Path, server: str | None) -> tuple[str | None, dict[str, str]]:
+    """``(server, {system: database name})`` of the estate in ``folder``; no server for SQLite.
 
-    SQLite (no server): Airflow's URI form, the URL-encoded absolute path as the host. With an
-    estate server (``server`` or ``GOVERNANCE_ESTATE_SERVER``):
-    ``postgresql://USER:PW@HOST:PORT/estate_<system>``. The files stay in the folder either way.
-    """
+    A built estate's manifest says where its databases went (an estate built as SQLite files
+    stays there even when a server is configured later); before a build, the configuration
+    decides (``GOVERNANCE_ESTATE_SERVER`` and the database prefix)."""
     from governance import settings
+
+    server = server or settings.estate_server()
+    manifest_path = folder / "manifest.json"
+    if manifest_path.is_file():
+        manifest = json.loads(manifest_path.read_text())
+        if manifest.get("target") != "postgresql":
+            return None, {}
+        if not server:
+            raise ValueError(
+                f"{manifest_path}: the estate is on PostgreSQL; set GOVERNANCE_ESTATE_SERVER"
+            )
+        return server, dict(manifest["databases"])
+    if not server:
+        return None, {}
+    return server, {system: database_name(system) for system in SYSTEMS}
+
+
+def estate_urls(estate: str | Path, server: str | None = None) -> dict[str, str]:
+    """The SQLAlchemy URL of each system's database of the estate in ``estate``: the SQLite
+    files in the folder, or its databases on the estate server (``server`` or
+    ``GOVERNANCE_ESTATE_SERVER``; the manifest keeps no credentials)."""
     from governance.store.server import database_url
 
     folder = Path(estate).resolve()
-    server = server or settings.estate_server()
-    if server:
+    on, names = _databases(folder, server)
+    if on is None:
+        return {system: f"sqlite:///{folder / f'{system}.db'}" for system in SYSTEMS}
+    return {
+        system: database_url(on, name).render_as_string(hide_password=False)
+        for system, name in names.items()
+    }
+
+
+def connection_env(estate: str | Path, server: str | None = None) -> dict[str, str]:
+    """The ``AIRFLOW_CONN_*`` variables for an estate, as ``scripts/with-env`` exports them.
+
+    SQLite: Airflow's URI form, the URL-encoded absolute path as the host. On an estate server
+    (``server`` or ``GOVERNANCE_ESTATE_SERVER``): ``postgresql://USER:PW@HOST:PORT/<database>``,
+    the databases the estate's manifest names (``estate_<system>`` before a build). The files
+    stay in the folder either way.
+    """
+    from governance.store.server import database_url
+
+    folder = Path(estate).resolve()
+    on, names = _databases(folder, server)
+    if on is not None:
         env = {
-            f"AIRFLOW_CONN_ESTATE_{system.upper()}": database_url(server, database_name(system))
+            f"AIRFLOW_CONN_ESTATE_{system.upper()}": database_url(on, name)
             .set(drivername="postgresql")
             .render_as_string(hide_password=False)
-            for system in SYSTEMS
+            for system, name in names.items()
         }
     else:
         env = {
