@@ -4,12 +4,12 @@ gate red, recorded as non-compliant, with evidence that holds no leaked value.""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 
-from governance.estate import build_estate, connection_env, subject
+from governance.estate import build_estate, connection_env, estate_urls, subject
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 SEED = 5
@@ -23,17 +23,25 @@ def estate(tmp_path_factory):
 
 
 @pytest.fixture
-def env(estate, tmp_path, monkeypatch):
+def env(estate, tmp_path, monkeypatch, new_database):
     for key, value in connection_env(estate).items():
         monkeypatch.setenv(key, value)
-    monkeypatch.setenv("GOVERNANCE_STORE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    monkeypatch.setenv("GOVERNANCE_STORE_URL", new_database("store"))
     monkeypatch.setenv("GOVERNANCE_REPORTS", str(tmp_path / "reports"))
     return estate
 
 
-def _count(estate, sql: str) -> int:
-    with sqlite3.connect(estate / "helpdesk.db") as conn:
-        return conn.execute(sql).fetchone()[0]
+def _helpdesk(estate) -> sa.Engine:
+    """The helpdesk's database (SQLite file, or its database on the estate server)."""
+    return sa.create_engine(estate_urls(estate)["helpdesk"])
+
+
+def _count(estate, table: str) -> int:
+    engine = _helpdesk(estate)
+    with engine.connect() as conn:
+        count = conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
+    engine.dispose()
+    return count
 
 
 def test_sweep_anonymises_due_cases_and_the_gates_pass(env):
@@ -43,11 +51,11 @@ def test_sweep_anonymises_due_cases_and_the_gates_pass(env):
 
     planned = tasks.plan("communication", "messages_after_answer", NOW)
     assert planned["actionable"] > 50
-    before = _count(env, "SELECT count(*) FROM messages")
+    before = _count(env, "messages")
     swept = tasks.sweep("communication", "messages_after_answer", NOW, "manual__test")
     assert swept["removed"] == planned["actionable"]
-    assert _count(env, "SELECT count(*) FROM messages") == before - swept["removed"]
-    kept = _count(env, "SELECT count(*) FROM messages_statistics")
+    assert _count(env, "messages") == before - swept["removed"]
+    kept = _count(env, "messages_statistics")
     assert kept == swept["removed"] - swept["suppressed"] and kept > 0
     result = tasks.gate(
         "communication", "messages_after_answer", run_id="manual__test", actor="test"
@@ -69,8 +77,9 @@ def test_sweep_anonymises_due_cases_and_the_gates_pass(env):
     assert gate.detail["compliant"] is True and gate.counts["k_observed"] >= 5
     sweep = next(e for e in events if e.event == "retention_sweep")
     assert sweep.counts["anonymised"] == swept["removed"]
-    with sqlite3.connect(env / "helpdesk.db") as conn:
-        columns = [row[1] for row in conn.execute("PRAGMA table_info(messages_statistics)")]
+    engine = _helpdesk(env)
+    columns = [c["name"] for c in sa.inspect(engine).get_columns("messages_statistics")]
+    engine.dispose()
     assert columns == ["case_ref", "received_at", "channel", "subject"]
 
 
@@ -81,11 +90,15 @@ def test_a_seeded_leak_fails_the_gate_and_is_recorded_non_compliant(env):
 
     tasks.sweep("communication", "messages_after_answer", NOW, "manual__leak")
     code = subject(SEED, 1).personas_kods
-    with sqlite3.connect(env / "helpdesk.db") as conn:
-        conn.execute(
-            "UPDATE messages_statistics SET subject = ? WHERE rowid = (SELECT min(rowid) FROM messages_statistics)",
-            (f"Sūdzība {code}",),
-        )
+    engine = _helpdesk(env)
+    with engine.begin() as conn:
+        first = conn.execute(sa.text("SELECT min(case_ref) FROM messages_statistics")).scalar()
+        seeded = conn.execute(
+            sa.text("UPDATE messages_statistics SET subject = :leak WHERE case_ref = :first"),
+            {"leak": f"Sūdzība {code}", "first": first},
+        ).rowcount
+    engine.dispose()
+    assert seeded >= 1
     with pytest.raises(
         tasks.AnonymisationGateFailed,
         match="expect_column_values_to_not_match_regex on subject",

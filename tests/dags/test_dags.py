@@ -64,9 +64,9 @@ def test_retention_dag_carries_the_policy_in_its_docs(dagbag):
     ]
 
 
-def test_governance_daily_runs_green_and_writes_the_record(dagbag, tmp_path, monkeypatch):
+def test_governance_daily_runs_green_and_writes_the_record(dagbag, tmp_path, monkeypatch, new_database):
     monkeypatch.setenv("GOVERNANCE_REPORTS", str(tmp_path / "reports"))
-    monkeypatch.setenv("GOVERNANCE_STORE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    monkeypatch.setenv("GOVERNANCE_STORE_URL", new_database("store"))
     monkeypatch.setenv("GOVERNANCE_ANCHOR_DIR", str(tmp_path / "anchors"))
     run = dagbag.dags["governance_daily"].test()
     assert run.state == "success"
@@ -88,7 +88,7 @@ def test_governance_daily_runs_green_and_writes_the_record(dagbag, tmp_path, mon
     assert "Ledger integrity" in audit[1].read_text()
 
 
-def test_governance_daily_fails_on_an_overdue_request(dagbag, tmp_path, monkeypatch):
+def test_governance_daily_fails_on_an_overdue_request(dagbag, tmp_path, monkeypatch, new_database):
     from datetime import UTC
 
     from sqlalchemy.orm import Session
@@ -97,7 +97,7 @@ def test_governance_daily_fails_on_an_overdue_request(dagbag, tmp_path, monkeypa
     from governance.store.models import Request
 
     monkeypatch.setenv("GOVERNANCE_REPORTS", str(tmp_path / "reports"))
-    monkeypatch.setenv("GOVERNANCE_STORE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    monkeypatch.setenv("GOVERNANCE_STORE_URL", new_database("store"))
     monkeypatch.setenv("GOVERNANCE_ANCHOR_DIR", str(tmp_path / "anchors"))
     received = datetime.now(UTC).date() - timedelta(days=45)
     with Session(open_store()) as session, session.begin():
@@ -117,11 +117,11 @@ def test_governance_daily_fails_on_an_overdue_request(dagbag, tmp_path, monkeypa
     assert run.state == "failed"
 
 
-def test_a_broken_policy_fails_lint_policy(dagbag, tmp_path, monkeypatch):
+def test_a_broken_policy_fails_lint_policy(dagbag, tmp_path, monkeypatch, new_database):
     broken = ROOT / "tests" / "policy" / "fixtures"
     fixture = next(p for p in sorted(broken.iterdir()) if p.name != "valid" and p.is_dir())
     monkeypatch.setenv("GOVERNANCE_POLICY", str(fixture))
-    monkeypatch.setenv("GOVERNANCE_STORE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    monkeypatch.setenv("GOVERNANCE_STORE_URL", new_database("store"))
     run = dagbag.dags["governance_daily"].test()
     assert run.state == "failed"
     states = {ti.task_id: ti.state for ti in run.get_task_instances()}
@@ -129,9 +129,12 @@ def test_a_broken_policy_fails_lint_policy(dagbag, tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_every_retention_dag_runs_on_the_demo_estate(dagbag, tmp_path, monkeypatch, capfd):
+def test_every_retention_dag_runs_on_the_demo_estate(
+    dagbag, tmp_path, monkeypatch, capfd, new_database
+):
     from governance.audit.ledger import Ledger
-    from governance.estate import build_estate, subject
+    from governance.estate import build_estate, estate_urls, subject
+    from governance.estate.schema import metadata_for
     from governance.store import open_store
 
     estate = tmp_path / "estate"
@@ -139,24 +142,23 @@ def test_every_retention_dag_runs_on_the_demo_estate(dagbag, tmp_path, monkeypat
     for key, value in connection_env(estate).items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("GOVERNANCE_ESTATE", str(estate))
-    monkeypatch.setenv("GOVERNANCE_STORE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    monkeypatch.setenv("GOVERNANCE_STORE_URL", new_database("store"))
     monkeypatch.setenv("GOVERNANCE_HOME", str(tmp_path / "home"))
     from cryptography.fernet import Fernet
 
     monkeypatch.setenv("GOVERNANCE_ARCHIVE_KEY", Fernet.generate_key().decode())
 
-    cctv = sa.create_engine(f"sqlite:///{estate / 'cctv.db'}")
+    cctv = sa.create_engine(estate_urls(estate)["cctv"])
+    recordings = metadata_for("cctv").tables["recordings"]
     with cctv.connect() as conn:
-        before = {
-            r[0]: datetime.fromisoformat(r[1])
-            for r in conn.execute(sa.text("SELECT id, recorded_at FROM recordings"))
-        }
+        before = dict(conn.execute(sa.select(recordings.c.id, recordings.c.recorded_at)).all())
     started = datetime.now()
     for dag_id in sorted(d for d in dagbag.dags if d.startswith("retention__")):
         run = dagbag.dags[dag_id].test()
         assert run.state == "success", dag_id
     with cctv.connect() as conn:
-        after = {r[0] for r in conn.execute(sa.text("SELECT id FROM recordings"))}
+        after = set(conn.execute(sa.select(recordings.c.id)).scalars())
+    cctv.dispose()
     cutoff = started - timedelta(days=30)
     assert after == {
         i for i, t in before.items() if t >= cutoff - timedelta(seconds=5)

@@ -3,11 +3,11 @@ the order the ``dsr`` DAG runs them (the DAG itself is exercised in test_dsr_dag
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from governance.estate import build_estate, connection_env, subject
 
@@ -19,24 +19,19 @@ NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def estate(tmp_path, monkeypatch):
-    """A fresh estate and store per test (requests change the sources)."""
-    from governance.policy import load_policy
-    from governance.sources.lookup import ensure_lookup_indexes
-    from governance.store.engine import create_store_engine
+def estate(tmp_path, monkeypatch, new_database):
+    """A fresh estate and store per test (requests change the sources): SQLite files, or
+    databases of this test's own in the PostgreSQL pass."""
+    from governance.estate.indexes import ensure_estate_indexes
 
     folder = tmp_path / "estate"
     build_estate(folder, SUBJECTS, SEED)
     for key, value in connection_env(folder).items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("GOVERNANCE_ESTATE", str(folder))
-    monkeypatch.setenv("GOVERNANCE_STORE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    monkeypatch.setenv("GOVERNANCE_STORE_URL", new_database("store"))
     monkeypatch.setenv("GOVERNANCE_OUTBOX", str(tmp_path / "outbox"))
-    policy = load_policy()
-    for system in policy.sources:
-        engine = create_store_engine(f"sqlite:///{folder / (system + '.db')}")
-        ensure_lookup_indexes(policy, engine, system)
-        engine.dispose()
+    ensure_estate_indexes(folder)
     return folder
 
 
@@ -96,11 +91,20 @@ def run_request(request_id: str, approval: str | None = "Approve") -> dict:
 
 
 def sql(estate, system: str, query: str, *args) -> list[tuple]:
-    conn = sqlite3.connect(estate / f"{system}.db")
+    """An independent read of a source system (plain SQL, ``?`` placeholders), through the
+    connection the test's estate defines: the SQLite file or its PostgreSQL database."""
+    from governance.connections import get_connection
+
+    assert query.count("?") == len(args), "one ? per argument"
+    parts = query.split("?")
+    named = parts[0] + "".join(f":p{i}{part}" for i, part in enumerate(parts[1:]))
+    engine = sa.create_engine(get_connection(f"estate_{system}").sqlalchemy_url())
     try:
-        return conn.execute(query, args).fetchall()
+        with engine.connect() as conn:
+            result = conn.execute(sa.text(named), {f"p{i}": v for i, v in enumerate(args)})
+            return [tuple(row) for row in result]
     finally:
-        conn.close()
+        engine.dispose()
 
 
 def parcel_customer_ids(estate, index: int) -> set[int]:

@@ -28,7 +28,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def environment(tmp: Path, port: int) -> dict[str, str]:
+def environment(
+    tmp: Path, port: int, metadata: str | None = None, store: str | None = None
+) -> dict[str, str]:
+    """The standalone's environment; ``metadata`` and ``store`` are database URLs (PostgreSQL
+    pass) in place of SQLite files in ``tmp``."""
     from governance.estate import connection_env
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
@@ -50,7 +54,7 @@ def environment(tmp: Path, port: int) -> dict[str, str]:
             "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "5",
             "GOVERNANCE_POLICY": str(ROOT / "include" / "policy"),
             "GOVERNANCE_HOME": str(tmp / "home"),
-            "GOVERNANCE_STORE_URL": f"sqlite:///{tmp / 'home' / 'governance.db'}",
+            "GOVERNANCE_STORE_URL": store or f"sqlite:///{tmp / 'home' / 'governance.db'}",
             "GOVERNANCE_ESTATE": str(tmp / "estate"),
             "GOVERNANCE_REPORTS": str(tmp / "reports"),
             "GOVERNANCE_OUTBOX": str(tmp / "outbox"),
@@ -59,14 +63,16 @@ def environment(tmp: Path, port: int) -> dict[str, str]:
             "GOVERNANCE_ARCHIVE_KEY": "Tb0WwM8rTQhtw7n6zj2rQm4l4Qe8bUuzOe3tM6fYb3E=",
         }
     )
+    if metadata:
+        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = metadata
     return env
 
 
-def start_server(tmp: Path):
+def start_server(tmp: Path, metadata: str | None = None, store: str | None = None):
     """Yield the running server's base URL, folder and environment; stop it afterwards."""
     (tmp / "passwords.json").write_text(json.dumps(PASSWORDS))
     port = free_port()
-    env = environment(tmp, port)
+    env = environment(tmp, port, metadata, store)
     subprocess.run(
         [
             "governance",

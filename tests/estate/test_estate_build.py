@@ -1,18 +1,21 @@
 """The demo estate: deterministic, shaped as the data map says, with drift, overlaps and dates
-on both sides of every retention boundary."""
+on both sides of every retention boundary. Read back through the URLs its manifest records:
+SQLite files, or its databases on the estate server in the PostgreSQL pass."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from governance import settings
 from governance.cli import main
-from governance.estate import SYSTEMS, build_estate, subject
+from governance.estate import SYSTEMS, build_estate, estate_urls, subject
+from governance.estate.schema import metadata_for
 from governance.identity import (
     contains_identifier,
     name_key,
@@ -35,28 +38,31 @@ def estate(tmp_path_factory) -> Path:
 
 
 def _rows(estate: Path, system: str, table: str) -> list[dict]:
-    engine = sa.create_engine(f"sqlite:///{estate / f'{system}.db'}")
+    """The table's rows by id, typed by the estate's schema (dates and timestamps as such)."""
+    declared = metadata_for(system).tables[table]
+    engine = sa.create_engine(estate_urls(estate)[system])
     with engine.connect() as conn:
-        rows = [
-            dict(r._mapping) for r in conn.execute(sa.text(f"SELECT * FROM {table} ORDER BY id"))
-        ]
+        rows = [dict(r._mapping) for r in conn.execute(sa.select(declared).order_by(declared.c.id))]
     engine.dispose()
     return rows
 
 
 def _digest(estate: Path) -> str:
     h = hashlib.sha256()
-    for system in SYSTEMS:
-        engine = sa.create_engine(f"sqlite:///{estate / f'{system}.db'}")
-        for table in sa.inspect(engine).get_table_names():
+    for system, url in estate_urls(estate).items():
+        engine = sa.create_engine(url)
+        for table in sorted(sa.inspect(engine).get_table_names()):
             h.update(repr(_rows(estate, system, table)).encode())
         engine.dispose()
     return h.hexdigest()
 
 
-def test_same_seed_same_estate_other_seed_other_estate(estate, tmp_path):
-    build_estate(tmp_path / "again", SUBJECTS, SEED)
-    build_estate(tmp_path / "other", SUBJECTS, SEED + 1)
+def test_same_seed_same_estate_other_seed_other_estate(estate, tmp_path, monkeypatch):
+    prefix = settings.estate_database_prefix()
+    for name, seed in (("again", SEED), ("other", SEED + 1)):
+        # On the estate server each build needs databases of its own (SQLite: its own folder).
+        monkeypatch.setenv("GOVERNANCE_ESTATE_DATABASE_PREFIX", f"{prefix}_{name}")
+        build_estate(tmp_path / name, SUBJECTS, seed)
     assert _digest(tmp_path / "again") == _digest(estate)
     assert _digest(tmp_path / "other") != _digest(estate)
 
@@ -64,7 +70,6 @@ def test_same_seed_same_estate_other_seed_other_estate(estate, tmp_path):
 def test_tables_and_columns_match_the_data_map_and_the_doc(estate):
     policy = load_policy()
     documented = set(re.findall(r"^\| (?:\w+ \(\w+\))? ?\| (\w+) \|", DOC.read_text(), re.M))
-    from governance.estate import SYSTEMS
     from governance.store.models import RequestSecret
 
     for system, source in policy.sources.items():
@@ -72,7 +77,7 @@ def test_tables_and_columns_match_the_data_map_and_the_doc(estate):
             for entity in source.entities.values():
                 assert set(entity.columns) == {c.name for c in RequestSecret.__table__.columns}
             continue
-        inspector = sa.inspect(sa.create_engine(f"sqlite:///{estate / f'{system}.db'}"))
+        inspector = sa.inspect(sa.create_engine(estate_urls(estate)[system]))
         for name, entity in source.entities.items():
             columns = {c["name"] for c in inspector.get_columns(entity.table)}
             assert columns == set(entity.columns), f"{system}.{name}"
@@ -129,14 +134,15 @@ def test_different_people_share_names(estate):
 
 def test_every_rule_has_records_on_both_sides_of_its_boundary(estate):
     now = datetime(2026, 11, 1, 12)
-    clips = [datetime.fromisoformat(r["recorded_at"]) for r in _rows(estate, "cctv", "recordings")]
+    clips = [r["recorded_at"] for r in _rows(estate, "cctv", "recordings")]
     assert any(t < now - timedelta(days=30) for t in clips) and any(
         t > now - timedelta(days=30) for t in clips
     )
     ends = [r["competition_end"] for r in _rows(estate, "recruitment", "candidates")]
-    dated = [datetime.fromisoformat(e) for e in ends if e]
-    assert any(d < now - timedelta(days=183) for d in dated) and any(
-        d > now - timedelta(days=183) for d in dated
+    dated = [e for e in ends if e]
+    assert all(type(d) is date for d in dated)
+    assert any(d < now.date() - timedelta(days=183) for d in dated) and any(
+        d > now.date() - timedelta(days=183) for d in dated
     )
     assert None in ends  # a competition still open: never due
     assert any(r["answered_at"] is None for r in _rows(estate, "helpdesk", "messages"))

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 
 from governance.audit.ledger import Ledger
 from governance.store import open_store
+from governance.store.migrate import head_revision
 from governance.store.models import Base
 
 PG_URL = os.environ.get("GOVERNANCE_TEST_PG_URL")
@@ -40,7 +41,7 @@ def test_open_store_twice_and_models_match(pg_url):
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
-        assert context.get_current_revision() == "0001"
+        assert context.get_current_revision() == head_revision()
 
 
 def test_append_verify_and_tamper(pg_url):

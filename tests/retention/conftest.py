@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
+from sqlalchemy.engine import make_url
 
 from governance.policy import Policy, load_policy
 from governance.store import open_store
@@ -71,6 +72,11 @@ def lockers_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
     return {"customers": customers, "notes": notes, "deliveries": deliveries, "billing": billing}
 
 
+def _declared() -> dict[str, sa.Table]:
+    metadata = sa.MetaData()
+    return {t.name: t for t in cams_tables(metadata)} | lockers_tables(metadata)
+
+
 @dataclass
 class Scenario:
     root: Path
@@ -80,52 +86,62 @@ class Scenario:
     files: Path
 
     def rows(self, url: str, table: str, order: str = "id") -> list[dict]:
+        """The table's rows, typed by its declaration (timestamps as datetimes on both back
+        ends)."""
+        declared = _declared()[table]
         engine = sa.create_engine(url)
         with engine.connect() as conn:
-            result = [
-                dict(r._mapping)
-                for r in conn.execute(sa.text(f"SELECT * FROM {table} ORDER BY {order}"))
-            ]
+            query = sa.select(declared).order_by(declared.c[order])
+            result = [dict(r._mapping) for r in conn.execute(query)]
         engine.dispose()
         return result
 
     def insert(self, url: str, table: str, rows: list[dict]) -> None:
         engine = sa.create_engine(url)
-        metadata = sa.MetaData()
-        tables = {t.name: t for t in cams_tables(metadata)} | lockers_tables(metadata)
+        tables = _declared()
         with engine.begin() as conn:
             if rows:
                 conn.execute(sa.insert(tables[table]), rows)
         engine.dispose()
 
 
+def airflow_uri(url: str) -> str:
+    """Airflow's connection URI of a SQLAlchemy URL (SQLite: the encoded path as the host)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return "sqlite://" + str(parsed.database).replace("/", "%2F")
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 @pytest.fixture
-def scenario(tmp_path, monkeypatch) -> Scenario:
-    """Empty CCTV and locker databases, their connections, a store, keys; no rows yet."""
-    cams = tmp_path / "cams.db"
-    lockers = tmp_path / "lockers.db"
+def scenario(tmp_path, monkeypatch, new_database) -> Scenario:
+    """Empty CCTV and locker databases, their connections, a store, keys; no rows yet.
+    SQLite files, or fresh databases of this test in the PostgreSQL pass."""
+    cams = new_database("cams")
+    lockers = new_database("lockers")
     files = tmp_path / "files"
     (files / "cams").mkdir(parents=True)
-    for path, build in ((cams, cams_tables), (lockers, lockers_tables)):
-        engine = sa.create_engine(f"sqlite:///{path}")
+    for url, build in ((cams, cams_tables), (lockers, lockers_tables)):
+        engine = sa.create_engine(url)
         metadata = sa.MetaData()
         build(metadata)
         metadata.create_all(engine)
         engine.dispose()
-    monkeypatch.setenv("AIRFLOW_CONN_FIX_CAMS", f"sqlite://{str(cams).replace('/', '%2F')}")
-    monkeypatch.setenv("AIRFLOW_CONN_FIX_LOCKERS", f"sqlite:///{lockers}")
+    monkeypatch.setenv("AIRFLOW_CONN_FIX_CAMS", airflow_uri(cams))
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_FIX_LOCKERS",
+        lockers if lockers.startswith("sqlite") else airflow_uri(lockers),
+    )
     monkeypatch.setenv(
         "AIRFLOW_CONN_FIX_FILES", json.dumps({"conn_type": "fs", "extra": {"path": str(files)}})
     )
     monkeypatch.setenv("GOVERNANCE_POLICY", str(POLICY_DIR))
-    monkeypatch.setenv("GOVERNANCE_STORE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    monkeypatch.setenv("GOVERNANCE_STORE_URL", new_database("store"))
     monkeypatch.setenv("GOVERNANCE_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("GOVERNANCE_ARCHIVE_KEY", Fernet.generate_key().decode())
     monkeypatch.setenv("GOVERNANCE_SUBJECT_KEY", "k" * 32)
     open_store()
-    return Scenario(
-        tmp_path, load_policy(POLICY_DIR), f"sqlite:///{cams}", f"sqlite:///{lockers}", files
-    )
+    return Scenario(tmp_path, load_policy(POLICY_DIR), cams, lockers, files)
 
 
 def lockers_rows() -> dict[str, list[dict]]:

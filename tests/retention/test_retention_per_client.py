@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from governance.estate import build_estate, connection_env
+from governance.estate import build_estate, connection_env, estate_urls
+from governance.estate.schema import metadata_for
 from governance.policy import load_policy
 from governance.retention.holds import HoldSet
 from governance.retention.sweep import plan_rule, sweep_rule
@@ -22,12 +23,11 @@ def test_the_most_specific_rule_governs_its_rows(tmp_path, monkeypatch):
     for key, value in connection_env(estate).items():
         monkeypatch.setenv(key, value)
     policy = load_policy()
-    engine = sa.create_engine(f"sqlite:///{estate / 'sms_gateway.db'}")
+    engine = sa.create_engine(estate_urls(estate)["sms_gateway"])
+    messages = metadata_for("sms_gateway").tables["sms_messages"]
+    query = sa.select(messages.c.client_name, messages.c.sent_at)
     with engine.connect() as conn:
-        rows = [
-            (r[0], datetime.fromisoformat(r[1]))
-            for r in conn.execute(sa.text("SELECT client_name, sent_at FROM sms_messages"))
-        ]
+        rows = [tuple(r) for r in conn.execute(query)]
     naive = NOW.replace(tzinfo=None)
     six_months, two_years = naive - timedelta(days=184), naive - timedelta(days=731)
     bite_between = [t for c, t in rows if c == BITE and two_years < t < six_months]
@@ -40,10 +40,8 @@ def test_the_most_specific_rule_governs_its_rows(tmp_path, monkeypatch):
     sweep_rule(policy, sources, "sms_messaging", "sent_sms_bite", now=NOW, holds=HoldSet([]))
     sources.dispose()
     with engine.connect() as conn:
-        left = [
-            (r[0], datetime.fromisoformat(r[1]))
-            for r in conn.execute(sa.text("SELECT client_name, sent_at FROM sms_messages"))
-        ]
+        left = [tuple(r) for r in conn.execute(query)]
+    engine.dispose()
     assert all(t >= two_years - timedelta(days=1) for c, t in left if c == BITE)
     assert len([t for c, t in left if c == BITE and t < six_months]) == len(bite_between)
     assert all(t >= six_months - timedelta(days=2) for c, t in left if c != BITE)

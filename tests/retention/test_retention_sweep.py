@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from conftest import NOW, lockers_rows
+from conftest import NOW, airflow_uri, lockers_rows
+from sqlalchemy.engine import make_url
 
 from governance.audit.ledger import Ledger
 from governance.retention import tasks
@@ -126,8 +126,7 @@ def test_dependants_go_with_their_parent_and_governed_ones_block_it(scenario):
 
 def test_a_crash_mid_sweep_resumes_to_the_same_end_state(scenario, tmp_path):
     _fill_cams(scenario)
-    reference = tmp_path / "reference.db"
-    shutil.copy(scenario.cams_url.removeprefix("sqlite:///"), reference)
+    before = scenario.rows(scenario.cams_url, "recordings")
 
     def crash(batch: int) -> None:
         if batch == 3:
@@ -142,16 +141,21 @@ def test_a_crash_mid_sweep_resumes_to_the_same_end_state(scenario, tmp_path):
     resumed = {r["id"] for r in scenario.rows(scenario.cams_url, "recordings")}
 
     expected_left = {
-        r["id"]
-        for r in scenario.rows(f"sqlite:///{reference}", "recordings")
-        if datetime.fromisoformat(r["recorded_at"]) >= NOW.replace(tzinfo=None) - timedelta(days=30)
+        r["id"] for r in before if r["recorded_at"] >= NOW.replace(tzinfo=None) - timedelta(days=30)
     }
     assert resumed == expected_left
     assert partly > len(resumed)  # the crash really stopped half-way
 
 
 def test_a_source_that_is_down_is_an_error_not_a_success(scenario, monkeypatch, tmp_path):
-    monkeypatch.setenv("AIRFLOW_CONN_FIX_CAMS", f"sqlite:///{tmp_path / 'gone' / 'cams.db'}")
+    # A database that does not exist, on the back end of the pass (a missing SQLite file, or a
+    # database never created on the PostgreSQL server).
+    gone = make_url(scenario.cams_url).set(
+        database=str(tmp_path / "gone" / "cams.db")
+        if scenario.cams_url.startswith("sqlite")
+        else "gone_never_created"
+    )
+    monkeypatch.setenv("AIRFLOW_CONN_FIX_CAMS", airflow_uri(gone.render_as_string(False)))
     sources = SqlSources(scenario.policy)
     with pytest.raises(SourceUnavailable):
         plan_rule(
