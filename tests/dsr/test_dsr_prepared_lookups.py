@@ -3,8 +3,11 @@ for the driver's parameter style, and a driver error names the source, never the
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
+from conftest import identifiers_of  # at import: later, "conftest" is another folder's
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy.dialects import postgresql, sqlite
@@ -92,8 +95,6 @@ def test_every_bucket_compiles_once_per_shape(people):
 
 
 def test_a_source_failing_mid_locate_names_the_system_and_never_the_values(estate):
-    from conftest import identifiers_of
-
     from governance.dsr.identifiers import parse_identifiers
     from governance.dsr.locate import locate_in_system
     from governance.policy import load_policy
@@ -109,6 +110,7 @@ def test_a_source_failing_mid_locate_names_the_system_and_never_the_values(estat
     sources = SqlSources(policy)
     raw = identifiers_of(3)
     ids = parse_identifiers(raw)
+    dbapi = sources.engine(system).dialect.loaded_dbapi
     try:
         assert locate_in_system(policy, sources, system, ids, mentions=False) is not None
         with sources.engine(system).begin() as conn:  # gone after the tables were reflected
@@ -118,7 +120,12 @@ def test_a_source_failing_mid_locate_names_the_system_and_never_the_values(estat
     finally:
         sources.dispose()
     message = str(failed.value)
-    assert system in message and "Error" in message
+    # The driver's own class for the error: OperationalError on SQLite, UndefinedTable (a
+    # ProgrammingError) on PostgreSQL; either way a DB-API error of the source's driver.
+    named = re.fullmatch(rf"source {system!r} failed while locating \((\w+)\)", message)
+    assert named, message
+    driver_classes = {**vars(dbapi), **vars(getattr(dbapi, "errors", dbapi))}
+    assert issubclass(driver_classes[named.group(1)], dbapi.Error)
     for value in [*raw.values(), *ids.values.values()]:
         assert value not in message
     assert failed.value.__suppress_context__
