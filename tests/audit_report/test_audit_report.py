@@ -22,8 +22,8 @@ TODAY = datetime.now(UTC).date()
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("GOVERNANCE_STORE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+def store(tmp_path, monkeypatch, new_database):
+    monkeypatch.setenv("GOVERNANCE_STORE_URL", new_database("store"))
     monkeypatch.setenv("GOVERNANCE_ANCHOR_DIR", str(tmp_path / "anchors"))
     return open_store()
 

@@ -12,8 +12,8 @@ from governance.cli import main
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("GOVERNANCE_STORE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+def store(monkeypatch, new_database):
+    monkeypatch.setenv("GOVERNANCE_STORE_URL", new_database("store"))
     from governance.store import open_store
 
     return open_store()

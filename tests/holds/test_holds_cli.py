@@ -22,8 +22,8 @@ POLICY = Path(__file__).parents[1] / "retention" / "fixtures" / "estate_policy"
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'store.db'}"
+def store(monkeypatch, new_database):
+    url = new_database("store")
     monkeypatch.setenv("GOVERNANCE_STORE_URL", url)
     monkeypatch.setenv("GOVERNANCE_POLICY", str(POLICY))
     monkeypatch.setenv("GOVERNANCE_SUBJECT_KEY", "s" * 32)

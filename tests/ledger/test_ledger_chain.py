@@ -14,8 +14,8 @@ from governance.store import open_store
 
 
 @pytest.fixture
-def ledger(tmp_path) -> Ledger:
-    return Ledger(open_store(f"sqlite:///{tmp_path / 'gov.db'}"))
+def ledger(new_database) -> Ledger:
+    return Ledger(open_store(new_database("gov")))
 
 
 def test_empty_ledger_verifies(ledger):

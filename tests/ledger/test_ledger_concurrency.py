@@ -1,10 +1,11 @@
-"""Concurrent appenders (threads and processes, each with its own engine) keep one clean chain."""
+"""Concurrent appenders (threads and processes, each with its own engine) keep one clean chain,
+on the pass's back end (SQLite's write lock; on PostgreSQL the primary key refuses a second
+entry at the same sequence number and the loser retries on the new head)."""
 
 from __future__ import annotations
 
 import multiprocessing
 import threading
-from pathlib import Path
 
 from governance.audit.ledger import Ledger
 from governance.store import open_store
@@ -37,8 +38,8 @@ def _assert_clean_chain(url: str, workers: list[str]) -> None:
         assert mine == list(range(PER_WORKER))
 
 
-def test_two_threads_append_fifty_each(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'gov.db'}"
+def test_two_threads_append_fifty_each(new_database):
+    url = new_database("gov")
     open_store(url).dispose()
     errors: list[BaseException] = []
     workers = ["thread-a", "thread-b"]
@@ -51,8 +52,8 @@ def test_two_threads_append_fifty_each(tmp_path: Path):
     _assert_clean_chain(url, workers)
 
 
-def test_two_threads_sharing_one_engine(tmp_path: Path):
-    ledger = Ledger(open_store(f"sqlite:///{tmp_path / 'gov.db'}"))
+def test_two_threads_sharing_one_engine(new_database):
+    ledger = Ledger(open_store(new_database("gov")))
     errors: list[BaseException] = []
 
     def work(worker: str) -> None:
@@ -72,8 +73,8 @@ def test_two_threads_sharing_one_engine(tmp_path: Path):
     assert (result.ok, result.checked) == (True, 2 * PER_WORKER)
 
 
-def test_two_processes_append_fifty_each(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'gov.db'}"
+def test_two_processes_append_fifty_each(new_database):
+    url = new_database("gov")
     open_store(url).dispose()
     workers = ["process-a", "process-b"]
     context = multiprocessing.get_context("spawn")

@@ -25,8 +25,8 @@ PERSONAL = {
 
 
 @pytest.fixture
-def ledger(tmp_path) -> Ledger:
-    return Ledger(open_store(f"sqlite:///{tmp_path / 'gov.db'}"))
+def ledger(new_database) -> Ledger:
+    return Ledger(open_store(new_database("gov")))
 
 
 def _cases(value: str) -> list[tuple[dict, str]]:

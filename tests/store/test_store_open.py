@@ -39,8 +39,8 @@ def test_open_store_defaults_to_settings_url(tmp_path, monkeypatch):
     assert set(inspect(engine).get_table_names()) >= TABLES
 
 
-def test_open_store_twice_is_idempotent_and_keeps_data(tmp_path):
-    url = f"sqlite:///{tmp_path / 'gov.db'}"
+def test_open_store_twice_is_idempotent_and_keeps_data(new_database):
+    url = new_database("gov")
     first = open_store(url)
     with Session(first) as session, session.begin():
         session.add(
@@ -59,8 +59,8 @@ def test_open_store_twice_is_idempotent_and_keeps_data(tmp_path):
     assert [h.reason for h in holds] == ["court case 12/2024"]
 
 
-def test_concurrent_first_opens_do_not_collide(tmp_path):
-    url = f"sqlite:///{tmp_path / 'race.db'}"
+def test_concurrent_first_opens_do_not_collide(new_database):
+    url = new_database("race")
     errors: list[BaseException] = []
 
     def opener() -> None:
@@ -86,16 +86,16 @@ def test_in_memory_store_keeps_its_schema_across_connections():
         assert second.execute(text("SELECT count(*) FROM ledger_entries")).scalar_one() == 0
 
 
-def test_migrations_match_models(tmp_path):
-    engine = open_store(f"sqlite:///{tmp_path / 'gov.db'}")
+def test_migrations_match_models(new_database):
+    engine = open_store(new_database("gov"))
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 
-def test_timestamps_round_trip_as_aware_utc(tmp_path):
-    engine = open_store(f"sqlite:///{tmp_path / 'gov.db'}")
+def test_timestamps_round_trip_as_aware_utc(new_database):
+    engine = open_store(new_database("gov"))
     riga = timezone(timedelta(hours=3))
     placed = datetime(2025, 6, 1, 12, 30, 15, 123456, tzinfo=riga)
     with Session(engine) as session, session.begin():
@@ -119,8 +119,8 @@ def test_timestamps_round_trip_as_aware_utc(tmp_path):
         assert hold.where == {"status": "disputed"}
 
 
-def test_naive_timestamps_are_refused(tmp_path):
-    engine = open_store(f"sqlite:///{tmp_path / 'gov.db'}")
+def test_naive_timestamps_are_refused(new_database):
+    engine = open_store(new_database("gov"))
     with Session(engine) as session:
         session.add(
             LegalHold(
@@ -134,8 +134,8 @@ def test_naive_timestamps_are_refused(tmp_path):
             session.flush()
 
 
-def test_request_defaults_and_constraints(tmp_path):
-    engine = open_store(f"sqlite:///{tmp_path / 'gov.db'}")
+def test_request_defaults_and_constraints(new_database):
+    engine = open_store(new_database("gov"))
     with Session(engine) as session, session.begin():
         request = Request(type="access", received_on=date(2025, 3, 3), due_on=date(2025, 4, 3))
         session.add(request)
@@ -151,20 +151,20 @@ def test_request_defaults_and_constraints(tmp_path):
             session.flush()
 
 
-def test_restriction_needs_an_existing_request(tmp_path):
-    engine = open_store(f"sqlite:///{tmp_path / 'gov.db'}")
+def test_restriction_needs_an_existing_request(new_database):
+    engine = open_store(new_database("gov"))
     with Session(engine) as session:
         session.add(
             Restriction(
                 request_id="no-such-request", subject_ref="sr_" + "b" * 32, reason="Art. 18"
             )
         )
-        with pytest.raises(IntegrityError, match="FOREIGN KEY"):
+        with pytest.raises(IntegrityError, match="(?i)foreign key"):
             session.flush()
 
 
-def test_ledger_rows_cannot_be_changed_or_deleted_through_the_orm(tmp_path):
-    engine = open_store(f"sqlite:///{tmp_path / 'gov.db'}")
+def test_ledger_rows_cannot_be_changed_or_deleted_through_the_orm(new_database):
+    engine = open_store(new_database("gov"))
     row = LedgerRow(
         seq=1,
         at=datetime.now(UTC),
