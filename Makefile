@@ -7,9 +7,10 @@ setup:
 demo: setup
 	scripts/demo
 
+# The suite on SQLite and on PostgreSQL (a throw-away local server), side by side: scripts/test.
 test: setup
 	scripts/with-env ruff check .
-	scripts/with-env pytest -q
+	scripts/test
 
 lint: setup
 	scripts/with-env governance lint
