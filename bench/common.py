@@ -116,7 +116,7 @@ class Estate:
     server: str | None
     prefix: str | None
     build_seconds: float
-    index_seconds: float
+    index_seconds: float | None
     rows: int
     reused: bool
 
@@ -210,8 +210,8 @@ def _reusable(folder: Path, backend: str, subjects: int, server: str | None) -> 
             "seed": manifest.get("seed"),
             "server": _server_identity(server) if server else None,
             "prefix": f"bench_{subjects}" if server else None,
-            "build_seconds": float((folder / "bench-ready").read_text()),
-            "index_seconds": 0.0,
+            "build_seconds": float((folder / "bench-ready").read_text()),  # with its indexes
+            "index_seconds": None,
             "rows": manifest.get("rows"),
         }
     else:

@@ -72,16 +72,19 @@ def kept(backend: str, subjects: int, workdir: Path) -> dict:
         if (estate.folder / "bench-ready.json").exists()
         else {}
     )
+    manifest = json.loads((estate.folder / "manifest.json").read_text())
     return {
         "subjects": subjects,
         "rows": estate.rows,
-        "files": ready.get("files"),
+        "files": manifest.get("files"),
         "seconds": estate.build_seconds,
         "index_seconds": estate.index_seconds,
         "peak_rss": ready.get("build_peak_rss_mib"),
         "when": "this run"
         if not estate.reused
-        else f"kept, built {ready.get('built_at', 'earlier')}",
+        else f"kept, built {ready['built_at']}"
+        if "built_at" in ready
+        else "kept, built by an earlier run (its time includes the indexes)",
     }
 
 
@@ -113,7 +116,7 @@ def main() -> None:
         index = "" if r.get("index_seconds") is None else f"{r['index_seconds']:.1f}"
         peak = "" if r["peak_rss"] is None else f"{r['peak_rss']:.0f}"
         print(
-            f"| {r['subjects']:,} | {r['rows']:,} | {r['files'] or 0:,} | {r['seconds']:.1f} | "
+            f"| {r['subjects']:,} | {r['rows']:,} | {r['files']:,} | {r['seconds']:.1f} | "
             f"{r['rows'] / r['seconds']:,.0f} | {ratio:.2f} | {index} | {peak} | {r['when']} |"
         )
     print(f"\n(this run: {time.perf_counter() - started:.0f} s)")
