@@ -1,6 +1,6 @@
-"""The bulk delete in storage order (PostgreSQL: runs of heap pages instead of anchor order)
-removes exactly what the ordered sweep removes, with the files, in several batches, and a
-crash half-way resumes to the same end state. On SQLite both settings take the ordered path."""
+"""The bulk delete in storage order (runs of heap pages on PostgreSQL, of rowids on SQLite,
+instead of anchor order) removes exactly what the ordered sweep removes, with the files, in
+several batches, and a crash half-way resumes to the same end state."""
 
 from __future__ import annotations
 
@@ -57,16 +57,15 @@ def test_bulk_sweep_removes_exactly_the_due_rows_and_their_files(
 ):
     rows, young = _fill_shuffled(scenario)
     ranges = []
-    original = Selector.bulk_delete_pages
+    original = Selector.bulk_delete_range
 
     def spy(self, conn, first, count, remove_files=None):
         ranges.append((first, count))
         return original(self, conn, first, count, remove_files)
 
-    monkeypatch.setattr(Selector, "bulk_delete_pages", spy)
+    monkeypatch.setattr(Selector, "bulk_delete_range", spy)
     counts = _sweep(scenario, batch_size=40, storage_order=storage_order)
-    postgres = scenario.cams_url.startswith("postgresql")
-    assert bool(ranges) == (storage_order and postgres)
+    assert bool(ranges) == storage_order
     left = {r["id"] for r in scenario.rows(scenario.cams_url, "recordings")}
     assert left == young
     assert counts.removed == len(rows) - len(young)

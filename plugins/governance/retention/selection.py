@@ -198,13 +198,26 @@ class Selector:
         Then the certainly-due range can be deleted by key range in the database."""
         return not self.holds and not dependants(self.policy, self.target.entity)
 
-    def storage_order(self, conn: sa.Connection) -> tuple[int, float] | None:
-        """``(heap pages, rows per page)`` when the bulk delete can go in storage order:
-        PostgreSQL 14 or later (TID range scans), else None.
+    def storage_order(self, conn: sa.Connection) -> tuple[int, int, float] | None:
+        """``(first, end, rows per unit)`` of the table's storage when the bulk delete can go in
+        storage order: heap pages on PostgreSQL 14 or later (TID range scans), rowids on SQLite
+        (not for a WITHOUT ROWID table); None otherwise.
 
         Why: a table is rarely stored in its anchor's order, so batches in anchor order visit
-        one heap page per row (about 8x slower than one raw DELETE, which reads the table
-        once, measured at a million rows); batches of consecutive pages read it once too."""
+        one table page per row, where one raw DELETE reads the table once. Measured at a million
+        rows: anchor order 8x slower than the raw DELETE on PostgreSQL, 3.5x on SQLite; runs
+        of consecutive pages or rowids 1.2x to 1.6x."""
+        if conn.dialect.name == "sqlite":
+            try:
+                low, high = conn.execute(
+                    sa.select(
+                        sa.func.min(sa.literal_column("rowid")),
+                        sa.func.max(sa.literal_column("rowid")),
+                    ).select_from(self.table)
+                ).one()
+            except sa.exc.OperationalError:  # WITHOUT ROWID
+                return None
+            return (0, 0, 1.0) if low is None else (int(low), int(high) + 1, 1.0)
         if conn.dialect.name != "postgresql" or conn.dialect.server_version_info < (14,):
             return None
         name = conn.dialect.identifier_preparer.format_table(self.table)
@@ -217,20 +230,25 @@ class Selector:
             {"t": name},
         ).one()
         per_page = float(per_page) if per_page and per_page > 0 else 50.0  # never analysed
-        return int(pages), per_page
+        return 0, int(pages), per_page
 
-    def bulk_delete_pages(
+    def bulk_delete_range(
         self, conn: sa.Connection, first: int, count: int, remove_files: Any = None
     ) -> int:
-        """Delete the certainly-due rows stored in heap pages ``[first, first + count)``
-        (PostgreSQL); the files they name are removed (``remove_files(paths)``) before the
-        transaction commits. Returns the rows deleted."""
+        """Delete the certainly-due rows stored in ``[first, first + count)`` of the storage
+        (heap pages on PostgreSQL, rowids on SQLite; see :meth:`storage_order`); the files they
+        name are removed (``remove_files(paths)``) before the transaction commits. Returns the
+        rows deleted."""
         where = [self.anchor.is_not(None), self.anchor < self._certain, *self.scope()]
-        where.append(
-            sa.text(
-                "ctid >= CAST(:_tid_first AS tid) AND ctid < CAST(:_tid_end AS tid)"
-            ).bindparams(_tid_first=f"({first},0)", _tid_end=f"({first + count},0)")
-        )
+        if conn.dialect.name == "postgresql":
+            where.append(
+                sa.text(
+                    "ctid >= CAST(:_tid_first AS tid) AND ctid < CAST(:_tid_end AS tid)"
+                ).bindparams(_tid_first=f"({first},0)", _tid_end=f"({first + count},0)")
+            )
+        else:
+            rowid = sa.literal_column("rowid")
+            where += [rowid >= first, rowid < first + count]
         statement = sa.delete(self.table).where(*where)
         file_columns = self._file_columns()
         if not file_columns or remove_files is None:

@@ -60,9 +60,9 @@ class SweepOptions:
     archive_set: str | None = None  # required for archive rules: where this run's batches go
     # Called after each committed batch with its number; tests use it to simulate a crash.
     after_batch: Callable[[int], None] | None = None
-    # PostgreSQL: a rule whose rows need no judgement (no hold in force, nothing hangs off
-    # them) is deleted in runs of consecutive heap pages rather than in anchor order (see
-    # Selector.storage_order); False keeps anchor order there too.
+    # A rule whose rows need no judgement (no hold in force, nothing hangs off them) is
+    # deleted in runs of consecutive heap pages (PostgreSQL) or rowids (SQLite) rather than in
+    # anchor order (see Selector.storage_order); False keeps anchor order.
     storage_order: bool = True
 
 
@@ -227,27 +227,27 @@ def _sweep(policy, sources, target, selector, engine, options, archive_store) ->
 
 
 def _bulk_in_storage_order(engine, selector, extent, batch_size, remove, done) -> None:
-    """Delete the certainly-due rows page range by page range, one transaction each.
+    """Delete the certainly-due rows range by range of the table's storage (heap pages or
+    rowids), one transaction each.
 
-    The range starts at ``batch_size`` rows' worth of pages and adapts so that a batch
-    deletes about ``batch_size`` rows (halving or at most doubling each time). Pages added
-    while the sweep runs are swept too."""
-    pages, per_page = extent
-    count = max(1, round(batch_size / per_page))
-    first = 0
+    A range starts at ``batch_size`` rows' worth and adapts so that a batch deletes about
+    ``batch_size`` rows (shrinking as needed, at most doubling each time). Storage added while
+    the sweep runs is swept too."""
+    first, end, per_unit = extent
+    count = max(1, round(batch_size / per_unit))
     while True:
-        while first < pages:
+        while first < end:
             with engine.begin() as conn:
-                deleted = selector.bulk_delete_pages(conn, first, count, remove)
+                deleted = selector.bulk_delete_range(conn, first, count, remove)
             done(deleted)
             first += count
             wanted = round(count * batch_size / deleted) if deleted else count * 2
             count = max(1, min(wanted, count * 2))
         with engine.connect() as conn:
-            now_pages, _ = selector.storage_order(conn) or (pages, per_page)
-        if now_pages <= pages:
+            _, now_end, _ = selector.storage_order(conn) or (first, end, per_unit)
+        if now_end <= end:
             return
-        pages = now_pages
+        end = now_end
 
 
 #: SQLite: WAL pages between checkpoints during a sweep (SQLite's default is 1,000, 4 MB).
