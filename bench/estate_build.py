@@ -78,7 +78,7 @@ def kept(backend: str, subjects: int, workdir: Path) -> dict:
         "rows": estate.rows,
         "files": manifest.get("files"),
         "seconds": estate.build_seconds,
-        "index_seconds": estate.index_seconds,
+        "index_seconds": None if estate.index_in_build else estate.index_seconds,
         "peak_rss": ready.get("build_peak_rss_mib"),
         "when": "this run"
         if not estate.reused
