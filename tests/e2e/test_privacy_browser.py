@@ -56,7 +56,7 @@ def signed_in(executable: str, base: str, user: str):
             viewport={"width": 1400, "height": 1000}, accept_downloads=True
         )
         page = context.new_page()
-        page.set_default_timeout(30_000)
+        page.set_default_timeout(90_000)  # both test passes share two cores with the API server
         page.goto(f"{base}/")
         page.get_by_label("Username").fill(user)
         page.get_by_label("Password").fill(PASSWORDS[user])
