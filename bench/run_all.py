@@ -145,11 +145,16 @@ def main() -> int:
             )
 
     total = time.perf_counter() - started
+    commit = subprocess.run(
+        ["git", "-C", str(HERE.parent), "describe", "--always", "--dirty"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     out = [
         "# Benchmark results",
         "",
         f"Written by `make bench` (`bench/run_all.py`) on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC in "
-        f"{total / 60:.0f} min. Estate sizes {sizes.replace(',', ', ')} subjects (seed {common.SEED}); "
+        f"{total / 60:.0f} min{f' at commit {commit}' if commit else ''}. Estate sizes {sizes.replace(',', ', ')} subjects (seed {common.SEED}); "
         f"back ends {', '.join(backends)}"
         + (f" (PostgreSQL {version}, loopback, `scripts/postgres`: fsync and synchronous_commit off)" if version else "")
         + f". Machine: {os.cpu_count()} CPUs, {platform.python_implementation()} "
