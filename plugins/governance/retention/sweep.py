@@ -164,12 +164,13 @@ def _sweep(policy, sources, target, selector, engine, options, archive_store) ->
             _bulk_in_storage_order(engine, selector, extent, options.batch_size, remove, done)
         else:
             after: Any = ()
-            while after is not None:
-                with engine.begin() as conn:
-                    after, deleted = selector.bulk_delete_batch(
-                        conn, after or None, options.batch_size, remove
-                    )
-                done(deleted)
+            with engine.connect() as conn:
+                while after is not None:
+                    with conn.begin():
+                        after, deleted = selector.bulk_delete_batch(
+                            conn, after or None, options.batch_size, remove
+                        )
+                    done(deleted)
     # Rows needing judgement: all of them when holds, dependants or files exist; otherwise
     # only the few near the boundary that the bulk path leaves (it removed every row below
     # the certainly-due bound, so the pages start there). A row written during the sweep with
@@ -235,19 +236,22 @@ def _bulk_in_storage_order(engine, selector, extent, batch_size, remove, done) -
     the sweep runs is swept too."""
     first, end, per_unit = extent
     count = max(1, round(batch_size / per_unit))
-    while True:
-        while first < end:
-            with engine.begin() as conn:
-                deleted = selector.bulk_delete_range(conn, first, count, remove)
-            done(deleted)
-            first += count
-            wanted = round(count * batch_size / deleted) if deleted else count * 2
-            count = max(1, min(wanted, count * 2))
-        with engine.connect() as conn:
+    # One connection for every range, a transaction each: checking a pooled connection out
+    # (and pinging it) per range cost the sweep a fifth of its time at 100,000 rows on PostgreSQL.
+    with engine.connect() as conn:
+        while True:
+            while first < end:
+                with conn.begin():
+                    deleted = selector.bulk_delete_range(conn, first, count, remove)
+                done(deleted)
+                first += count
+                wanted = round(count * batch_size / deleted) if deleted else count * 2
+                count = max(1, min(wanted, count * 2))
             _, now_end, _ = selector.storage_order(conn) or (first, end, per_unit)
-        if now_end <= end:
-            return
-        end = now_end
+            conn.rollback()  # storage_order's read began a transaction: end it
+            if now_end <= end:
+                return
+            end = now_end
 
 
 #: SQLite: WAL pages between checkpoints during a sweep (SQLite's default is 1,000, 4 MB).
