@@ -10,6 +10,7 @@ from conftest import NOW, airflow_uri, lockers_rows
 from sqlalchemy.engine import make_url
 
 from governance.audit.ledger import Ledger
+from governance.errors import GovernanceError
 from governance.retention import tasks
 from governance.retention.archive_store import ArchiveStore, archive_root, load_archive_key
 from governance.retention.holds import HoldSet, active_holds, place_hold
@@ -166,6 +167,33 @@ def test_a_source_that_is_down_is_an_error_not_a_success(scenario, monkeypatch, 
             now=NOW,
             holds=HoldSet([]),
         )
+
+
+def test_a_table_without_the_data_maps_primary_key_is_named_before_anything_changes(scenario):
+    # The engine reads columns from the database and keys from the data map; when they
+    # disagree it says which table and column, instead of failing later on a missing key.
+    rows = _fill_cams(scenario)
+    engine = sa.create_engine(scenario.cams_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE recordings RENAME COLUMN id TO recording_no")
+    engine.dispose()
+    sources = SqlSources(scenario.policy)
+    try:
+        with pytest.raises(GovernanceError, match="'recordings' has no column 'id'"):
+            sweep_rule(
+                scenario.policy,
+                sources,
+                "video_surveillance",
+                "recordings_30_days",
+                now=NOW,
+                holds=HoldSet([]),
+            )
+    finally:
+        sources.dispose()
+    engine = sa.create_engine(scenario.cams_url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM recordings").scalar() == len(rows)
+    engine.dispose()
 
 
 def test_task_bodies_record_one_pii_free_ledger_entry_per_rule(scenario):

@@ -24,19 +24,24 @@ class SourceUnavailable(GovernanceError):
     """A source system could not be reached; transient, so worth a retry."""
 
 
-def _reflect_columns(engine: sa.Engine, name: str) -> sa.Table:
-    """The table's columns and primary key, nothing else.
+def _reflect_columns(engine: sa.Engine, name: str, primary_key: str) -> sa.Table:
+    """The table's columns, with the data map's primary key, nothing else.
 
     Full reflection also reads indexes, constraints, comments and the tables foreign keys point
     at: one query on SQLite, but about ten catalogue queries per table on PostgreSQL, which made
-    opening a source there slower than the work done on it. Keys and links come from the data
-    map, so columns and their types are all the engine uses.
+    opening a source there slower than the work done on it (reading the primary key alone cost
+    as much as the columns). Keys and links come from the data map, so columns and their types
+    are all the engine reads.
     """
-    inspector = sa.inspect(engine)
-    columns = inspector.get_columns(name)
+    columns = sa.inspect(engine).get_columns(name)
     if not columns:
         raise sa.exc.NoSuchTableError(name)
-    primary = set(inspector.get_pk_constraint(name).get("constrained_columns") or ())
+    if primary_key not in {column["name"] for column in columns}:
+        raise GovernanceError(
+            f"table {name!r} has no column {primary_key!r}: the data map declares it as the "
+            "primary key (fix the data map or the table)"
+        )
+    primary = {primary_key}
     return sa.Table(
         name,
         sa.MetaData(),
@@ -82,7 +87,7 @@ class SqlSources:
             ref = self.policy.locate(qualified)
             try:
                 self._tables[qualified] = _reflect_columns(
-                    self.engine(ref.system), ref.entity.table
+                    self.engine(ref.system), ref.entity.table, ref.entity.primary_key
                 )
             except OperationalError as exc:
                 raise SourceUnavailable(
