@@ -107,6 +107,20 @@ def test_missing_reason_for_rights_override_names_the_right(edit):
     assert problem.message.startswith("rights_overrides.erasure: a rights override needs a reason")
 
 
+def test_a_bulk_batch_size_below_one_names_the_field_and_its_line(edit):
+    root = edit("policy.yaml", "  batch_size: 500", "  batch_size: 500\n  bulk_batch_size: 0")
+    (problem,) = lint_policy(root)
+    assert problem.line == 8
+    assert problem.message.startswith("defaults.bulk_batch_size:"), problem.message
+    assert "greater than 0" in problem.message
+
+
+def test_bulk_batch_size_defaults_to_the_batch_size(edit):
+    assert load_policy(VALID).defaults.bulk_batch_size is None
+    root = edit("policy.yaml", "  batch_size: 500", "  batch_size: 500\n  bulk_batch_size: 4000")
+    assert load_policy(root).defaults.bulk_batch_size == 4000
+
+
 def test_missing_policy_yaml_and_empty_folders_are_reported(tmp_path: Path):
     found = {(Path(p.path).name, p.message.split(";")[0]) for p in lint_policy(tmp_path)}
     assert found == {

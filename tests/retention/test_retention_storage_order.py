@@ -77,6 +77,31 @@ def test_bulk_sweep_removes_exactly_the_due_rows_and_their_files(
     assert _sweep(scenario, batch_size=40, storage_order=storage_order).removed == 0
 
 
+@pytest.mark.parametrize("bulk_batch_size", [None, 600])
+def test_the_bulk_path_commits_bulk_batch_size_rows_at_a_time(
+    scenario, monkeypatch, bulk_batch_size
+):
+    # Nothing is judged in Python on the bulk path, so its transactions take
+    # ``bulk_batch_size`` rows (``batch_size`` when unset).
+    rows, young = _fill_shuffled(scenario)
+    deleted = []
+    original = Selector.bulk_delete_range
+
+    def spy(self, conn, first, count, remove_files=None):
+        deleted.append(original(self, conn, first, count, remove_files))
+        return deleted[-1]
+
+    monkeypatch.setattr(Selector, "bulk_delete_range", spy)
+    counts = _sweep(scenario, batch_size=40, bulk_batch_size=bulk_batch_size)
+    transactions = [n for n in deleted if n]
+    if bulk_batch_size:
+        assert len(transactions) == 1 and transactions[0] > 40
+    else:
+        assert len(transactions) > 1
+    assert {r["id"] for r in scenario.rows(scenario.cams_url, "recordings")} == young
+    assert counts.removed == len(rows) - len(young)
+
+
 def test_a_crash_in_a_storage_order_sweep_resumes_to_the_same_end_state(scenario):
     rows, young = _fill_shuffled(scenario)
 

@@ -103,7 +103,14 @@ class Controller(Frozen):
 
 
 class Defaults(Frozen):
+    #: Rows per transaction where a sweep reads rows into Python to judge them (holds in
+    #: force, rows hanging off them, archiving, anonymising): bounds memory and lock time.
     batch_size: Annotated[StrictInt, Field(gt=0)] = 1000
+    #: Rows per transaction where a delete runs wholly in the database (nothing to judge):
+    #: nothing travels to Python, so only lock time bounds it, and each commit rewrites the
+    #: index pages it touched (on SQLite, 5,000-row commits ran at 0.42x a raw DELETE at a
+    #: million rows, 20,000-row ones at 0.60x). None: ``batch_size``.
+    bulk_batch_size: Annotated[StrictInt, Field(gt=0)] | None = None
     response_period: StrictStr = "P1M"
     max_extension: StrictStr = "P2M"
 

@@ -57,6 +57,9 @@ class RuleCounts:
 @dataclass(frozen=True)
 class SweepOptions:
     batch_size: int = 1000
+    # Rows per transaction of a delete that runs wholly in the database (the bulk path);
+    # None: batch_size. See Defaults.bulk_batch_size.
+    bulk_batch_size: int | None = None
     archive_set: str | None = None  # required for archive rules: where this run's batches go
     # Called after each committed batch with its number; tests use it to simulate a crash.
     after_batch: Callable[[int], None] | None = None
@@ -158,17 +161,18 @@ def _sweep(policy, sources, target, selector, engine, options, archive_store) ->
                 if options.after_batch:
                     options.after_batch(batches)
 
+        bulk_batch = options.bulk_batch_size or options.batch_size
         with engine.connect() as conn:
             extent = selector.storage_order(conn) if options.storage_order else None
         if extent is not None:
-            _bulk_in_storage_order(engine, selector, extent, options.batch_size, remove, done)
+            _bulk_in_storage_order(engine, selector, extent, bulk_batch, remove, done)
         else:
             after: Any = ()
             with engine.connect() as conn:
                 while after is not None:
                     with conn.begin():
                         after, deleted = selector.bulk_delete_batch(
-                            conn, after or None, options.batch_size, remove
+                            conn, after or None, bulk_batch, remove
                         )
                     done(deleted)
     # Rows needing judgement: all of them when holds, dependants or files exist; otherwise

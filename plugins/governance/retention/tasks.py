@@ -62,7 +62,11 @@ def sweep(
 
         store = ArchiveStore(archive_root(), load_archive_key())
         set_id = archive_set_id(purpose_id, rule_id, run_id)
-    options = SweepOptions(batch_size=batch_size or policy.defaults.batch_size, archive_set=set_id)
+    options = SweepOptions(
+        batch_size=batch_size or policy.defaults.batch_size,
+        bulk_batch_size=batch_size or policy.defaults.bulk_batch_size,
+        archive_set=set_id,
+    )
     sources = SqlSources(policy)
     try:
         counts = sweep_rule(
