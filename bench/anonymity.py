@@ -26,6 +26,7 @@ import argparse
 import os
 import re
 import sqlite3
+import statistics
 import sys
 from datetime import UTC, datetime
 from datetime import time as dtime
@@ -163,23 +164,25 @@ def _check(report, raw: dict, spec) -> None:
 
 
 def compare(label: str, gates, raw, spec, repeat: int) -> dict:
-    gate_seconds = raw_seconds = 0.0
+    """Medians of ``repeat`` timings of each side (a busy machine slows single runs)."""
+    gate_seconds: list[float] = []
+    raw_seconds: list[float] = []
     for round_ in range(repeat):
         order = ("raw", "gates") if round_ % 2 == 0 else ("gates", "raw")
         for which in order:
             if which == "raw":
                 seconds, found = common.timed(raw)
-                raw_seconds += seconds
+                raw_seconds.append(seconds)
             else:
                 seconds, report = common.timed(gates)
-                gate_seconds += seconds
+                gate_seconds.append(seconds)
         _check(report, found, spec)
     peak, _ = common.traced(gates)
     return {
         "engine": label,
-        "gates_s": gate_seconds / repeat,
-        "raw_s": raw_seconds / repeat,
-        "ratio": gate_seconds / raw_seconds,
+        "gates_s": statistics.median(gate_seconds),
+        "raw_s": statistics.median(raw_seconds),
+        "ratio": statistics.median(gate_seconds) / statistics.median(raw_seconds),
         "peak_mib": peak,
         "passed": report.passed,
         "k": found["k"],
@@ -240,7 +243,7 @@ def measure(estate: common.Estate, repeat: int) -> tuple[dict, list[dict]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     common.add_arguments(parser, "100000,1000000")
-    parser.add_argument("--repeat", type=int, default=2, help="raw/gates pairs per measurement")
+    parser.add_argument("--repeat", type=int, default=5, help="raw/gates pairs per measurement")
     args = parser.parse_args()
     os.environ.setdefault("GOVERNANCE_SUBJECT_KEY", "bench-key-0123456789abcdef")
     sweeps, results = [], []
@@ -261,7 +264,7 @@ def main() -> None:
     print(
         f"\n{backend}, rule `{PURPOSE}.{RULE}` (helpdesk.messages -> {spec.target_table}, "
         f"quasi-identifiers {', '.join(spec.quasi_identifiers)}, k={spec.k}, l={spec.l}); "
-        f"{args.repeat} raw/gates pair(s) per row, alternating which goes first.\n"
+        f"median of {args.repeat} raw/gates pairs per row, alternating which goes first.\n"
     )
     print(
         "| subjects | engine | table rows | gates s | raw pass s | gates / raw | k, l observed "

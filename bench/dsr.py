@@ -192,7 +192,7 @@ def measure(estate: common.Estate, samples: int, mention_samples: int = 5) -> di
     raw_median = statistics.median(raw_times)
     return {
         "subjects": subjects,
-        "build_s": estate.build_seconds + estate.index_seconds,
+        "build_s": estate.build_seconds + (estate.index_seconds or 0.0),
         "engine_ms": engine_median * 1000,
         "raw_ms": raw_median * 1000,
         "ratio": engine_median / raw_median,

@@ -1,6 +1,6 @@
 """Time to parse every DAG file, as a ratio to parsing one trivial DAG file in the same run.
 
-    scripts/with-env python bench/parse_dags.py
+scripts/with-env python bench/parse_dags.py
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TRIVIAL = '''
+TRIVIAL = """
 from airflow.sdk import dag, task
 
 @dag(schedule=None)
@@ -22,7 +22,7 @@ def trivial():
     noop()
 
 trivial()
-'''
+"""
 
 
 def _parse(folder: Path) -> tuple[float, int]:

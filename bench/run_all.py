@@ -73,7 +73,9 @@ def detail(stdout: str) -> str:
 
 
 def summary_rows(stdout: str) -> list[dict]:
-    return [json.loads(line[len(SUMMARY) :]) for line in stdout.splitlines() if line.startswith(SUMMARY)]
+    return [
+        json.loads(line[len(SUMMARY) :]) for line in stdout.splitlines() if line.startswith(SUMMARY)
+    ]
 
 
 def main() -> int:
@@ -118,7 +120,14 @@ def main() -> int:
                     runs.append(
                         (
                             backend,
-                            ["--backend", backend, "--sizes", sizes, "--workdir", str(args.workdir)],
+                            [
+                                "--backend",
+                                backend,
+                                "--sizes",
+                                sizes,
+                                "--workdir",
+                                str(args.workdir),
+                            ],
                         )
                     )
         for backend, extra in runs:
@@ -156,7 +165,11 @@ def main() -> int:
         f"Written by `make bench` (`bench/run_all.py`) on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC in "
         f"{total / 60:.0f} min{f' at commit {commit}' if commit else ''}. Estate sizes {sizes.replace(',', ', ')} subjects (seed {common.SEED}); "
         f"back ends {', '.join(backends)}"
-        + (f" (PostgreSQL {version}, loopback, `scripts/postgres`: fsync and synchronous_commit off)" if version else "")
+        + (
+            f" (PostgreSQL {version}, loopback, `scripts/postgres`: fsync and synchronous_commit off)"
+            if version
+            else ""
+        )
         + f". Machine: {os.cpu_count()} CPUs, {platform.python_implementation()} "
         f"{platform.python_version()}, shared with other jobs, so every ratio is measured in the "
         "same run against its own baseline, alternating which goes first. Kept estates are built "
