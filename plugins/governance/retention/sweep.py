@@ -179,10 +179,12 @@ def _sweep(policy, sources, target, selector, engine, options, archive_store) ->
     # only the few near the boundary that the bulk path leaves (it removed every row below
     # the certainly-due bound, so the pages start there). A row written during the sweep with
     # an anchor already below that bound waits for the next run, and verify reports it.
-    with engine.connect() as reader:
-        for page in selector.pages(reader, options.batch_size, from_certain=bulk, slim=bulk):
-            reader.rollback()  # end the read snapshot so the writer below is not blocked
-            with engine.begin() as conn:
+    # One connection reads a page, then carries out its batch in a transaction of its own
+    # (a second connection cost a fifth of a small sweep's time on PostgreSQL).
+    with engine.connect() as conn:
+        for page in selector.pages(conn, options.batch_size, from_certain=bulk, slim=bulk):
+            conn.rollback()  # the page is read: end its snapshot before the batch's transaction
+            with conn.begin():
                 classified = selector.classify(conn, page)
                 totals["due"] += classified.due
                 totals["held"] += classified.held
