@@ -66,3 +66,17 @@ def test_exact_window_for_day_periods() -> None:
     window = due_window("P30D", now)
     assert window.certain == datetime(2026, 10, 25, 12, 0)
     assert window.possible - window.certain == timedelta(days=1)
+
+
+@settings(max_examples=600)
+@given(period=periods, now=moments, first=moments, later_by=st.integers(0, 5 * 24 * 60))
+def test_nothing_after_an_anchor_the_window_stops_at_is_due(
+    period: Period, now: datetime, first: datetime, later_by: int
+) -> None:
+    """The page walk stops at the first anchor ``none_due_from`` accepts: no later anchor may be
+    due, however the month-end clamps reorder times within a day."""
+    window = due_window(period, now)
+    later = first + timedelta(minutes=later_by)
+    if window.none_due_from(first):
+        assert not window.is_due(first)
+        assert not window.is_due(later)

@@ -55,6 +55,19 @@ class DueWindow:
     def is_due(self, anchor: date | datetime | None) -> bool:
         return is_due(anchor, self.period, self.now)
 
+    def none_due_from(self, anchor: date | datetime | None) -> bool:
+        """True when neither ``anchor`` nor any later anchor is due.
+
+        Adding a period keeps the order of days but not of times within a day: with a clamp,
+        30 Aug 20:00 + P3M = 30 Nov 20:00 while the later 31 Aug 10:00 + P3M = 30 Nov 10:00.
+        So the due rows in anchor order are not always a prefix; but once an anchor's due day
+        is after today, every later anchor's is too."""
+        if anchor is None:
+            return False
+        if isinstance(anchor, datetime):
+            return add_period(as_utc(anchor), self.period).date() > as_utc(self.now).date()
+        return not self.is_due(anchor)  # a date anchor: whole days, the order is kept
+
     def bounds(
         self, *, date_column: bool, aware: bool = False
     ) -> tuple[date | datetime, date | datetime]:

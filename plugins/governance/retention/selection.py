@@ -177,21 +177,22 @@ class Selector:
             due = self._due(rows) if oldest_first else self._due_any_order(rows)
             if due:
                 yield due
-            if oldest_first and len(due) < len(rows):
-                return  # sorted by anchor and the due set is a prefix: nothing further is due
+            if oldest_first and self.target.window.none_due_from(rows[-1][self.anchor.name]):
+                return  # sorted by anchor: nothing after this page is due
 
     def _due_any_order(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         certain, name = self._certain, self.anchor.name
         return [r for r in rows if r[name] < certain or self.target.window.is_due(r[name])]
 
     def _due(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The due prefix of rows sorted oldest first: ``anchor + period`` never decreases as
-        the anchor grows (month ends clamp, they never go back), so the due rows are a prefix
-        and a binary search finds its end with a few exact checks instead of one per row."""
+        """The due rows of a page sorted oldest first: the rows below the certainly-due bound
+        are a prefix (a binary search finds its end), the rest are decided one by one. The
+        due rows after that prefix are not always a prefix themselves: a month-end clamp can
+        make a later anchor due before an earlier one on the same day (see
+        :meth:`DueWindow.none_due_from`)."""
         name, certain, window = self.anchor.name, self._certain, self.target.window
         end = bisect.bisect_left(rows, True, key=lambda r: not r[name] < certain)
-        end = bisect.bisect_left(rows, True, lo=end, key=lambda r: not window.is_due(r[name]))
-        return rows[:end]
+        return rows[:end] + [r for r in rows[end:] if window.is_due(r[name])]
 
     def can_delete_in_bulk(self) -> bool:
         """True when due rows need no per-row judgement: no holds, nothing hangs off them.
