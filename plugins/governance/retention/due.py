@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from governance.policy.periods import Period, add_period, parse_period
 
@@ -28,6 +29,19 @@ def as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+@lru_cache(maxsize=4096)
+def _due_day(day: date, period: Period) -> date:
+    """``day + period``. A period has no time part, so a datetime anchor's due moment is this
+    day at the anchor's own time; the rows near a boundary share a handful of days, and the
+    calendar arithmetic (a fifth of a small sweep's time, once per row) is done once per day."""
+    return add_period(day, period)
+
+
+def _due_moment(anchor: datetime, period: Period) -> datetime:
+    anchor = as_utc(anchor)
+    return datetime.combine(_due_day(anchor.date(), period), anchor.timetz())
+
+
 def is_due(anchor: date | datetime | None, period: Period | str, now: datetime) -> bool:
     """The definition above, for one anchor value."""
     if anchor is None:
@@ -35,8 +49,8 @@ def is_due(anchor: date | datetime | None, period: Period | str, now: datetime) 
     parsed = period if isinstance(period, Period) else parse_period(period)
     now = as_utc(now)
     if isinstance(anchor, datetime):
-        return add_period(as_utc(anchor), parsed) < now
-    return add_period(anchor, parsed) < now.date()
+        return _due_moment(anchor, parsed) < now
+    return _due_day(anchor, parsed) < now.date()
 
 
 @dataclass(frozen=True)
@@ -65,7 +79,7 @@ class DueWindow:
         if anchor is None:
             return False
         if isinstance(anchor, datetime):
-            return add_period(as_utc(anchor), self.period).date() > as_utc(self.now).date()
+            return _due_moment(anchor, self.period).date() > as_utc(self.now).date()
         return not self.is_due(anchor)  # a date anchor: whole days, the order is kept
 
     def bounds(
