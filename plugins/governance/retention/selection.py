@@ -13,7 +13,6 @@ and rows removed by the sweep never shift the next page. Every row is classified
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -174,25 +173,19 @@ class Selector:
             after = (rows[-1].pop("_page_key"), rows[-1][self.pk.name])
             for row in rows[:-1]:
                 del row["_page_key"]
-            due = self._due(rows) if oldest_first else self._due_any_order(rows)
+            due = self._due(rows)
             if due:
                 yield due
             if oldest_first and self.target.window.none_due_from(rows[-1][self.anchor.name]):
                 return  # sorted by anchor: nothing after this page is due
 
-    def _due_any_order(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        certain, name = self._certain, self.anchor.name
-        return [r for r in rows if r[name] < certain or self.target.window.is_due(r[name])]
-
     def _due(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The due rows of a page sorted oldest first: the rows below the certainly-due bound
-        are a prefix (a binary search finds its end), the rest are decided one by one. The
-        due rows after that prefix are not always a prefix themselves: a month-end clamp can
-        make a later anchor due before an earlier one on the same day (see
-        :meth:`DueWindow.none_due_from`)."""
-        name, certain, window = self.anchor.name, self._certain, self.target.window
-        end = bisect.bisect_left(rows, True, key=lambda r: not r[name] < certain)
-        return rows[:end] + [r for r in rows[end:] if window.is_due(r[name])]
+        """The due rows of a page, in its order. Below the certainly-due bound every row is
+        due; above it each is decided exactly: in anchor order the due rows are not always a
+        prefix, as a month-end clamp can make a later anchor due before an earlier one on the
+        same day (see :meth:`DueWindow.none_due_from`)."""
+        certain, name, window = self._certain, self.anchor.name, self.target.window
+        return [r for r in rows if r[name] < certain or window.is_due(r[name])]
 
     def can_delete_in_bulk(self) -> bool:
         """True when due rows need no per-row judgement: no holds, nothing hangs off them.
