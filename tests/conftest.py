@@ -146,6 +146,29 @@ def new_database(tmp_path: Path):
     return make
 
 
+@pytest.fixture
+def retention_estate(tmp_path: Path, monkeypatch, new_database):
+    """``retention_estate(subjects, seed)`` -> the folder of a demo estate built for this test,
+    with what a retention task needs in the environment: the estate's connections, a fresh
+    governance store, a home for the archive, and an archive key."""
+    from cryptography.fernet import Fernet
+
+    from governance.estate import build_estate, connection_env
+
+    def make(subjects: int, seed: int) -> Path:
+        estate = tmp_path / "estate"
+        build_estate(estate, subjects, seed)
+        for key, value in connection_env(estate).items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("GOVERNANCE_ESTATE", str(estate))
+        monkeypatch.setenv("GOVERNANCE_STORE_URL", new_database("store"))
+        monkeypatch.setenv("GOVERNANCE_HOME", str(tmp_path / "home"))
+        monkeypatch.setenv("GOVERNANCE_ARCHIVE_KEY", Fernet.generate_key().decode())
+        return estate
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def session_database():
     """``session_database(name)`` -> URL of a fresh database kept for the whole session in the

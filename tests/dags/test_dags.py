@@ -9,8 +9,6 @@ import pytest
 import sqlalchemy as sa
 from conftest import ROOT
 
-from governance.estate import connection_env
-
 pytestmark = pytest.mark.airflow
 
 
@@ -129,24 +127,13 @@ def test_a_broken_policy_fails_lint_policy(dagbag, tmp_path, monkeypatch, new_da
 
 
 @pytest.mark.slow
-def test_every_retention_dag_runs_on_the_demo_estate(
-    dagbag, tmp_path, monkeypatch, capfd, new_database
-):
+def test_every_retention_dag_runs_on_the_demo_estate(dagbag, capfd, retention_estate):
     from governance.audit.ledger import Ledger
-    from governance.estate import build_estate, estate_urls, subject
+    from governance.estate import estate_urls, subject
     from governance.estate.schema import metadata_for
     from governance.store import open_store
 
-    estate = tmp_path / "estate"
-    build_estate(estate, 300, 11)
-    for key, value in connection_env(estate).items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("GOVERNANCE_ESTATE", str(estate))
-    monkeypatch.setenv("GOVERNANCE_STORE_URL", new_database("store"))
-    monkeypatch.setenv("GOVERNANCE_HOME", str(tmp_path / "home"))
-    from cryptography.fernet import Fernet
-
-    monkeypatch.setenv("GOVERNANCE_ARCHIVE_KEY", Fernet.generate_key().decode())
+    estate = retention_estate(300, 11)
 
     cctv = sa.create_engine(estate_urls(estate)["cctv"])
     recordings = metadata_for("cctv").tables["recordings"]

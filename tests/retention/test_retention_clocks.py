@@ -11,9 +11,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
-from cryptography.fernet import Fernet
 
-from governance.estate import build_estate, connection_env
 from governance.policy import load_policy
 from governance.policy.periods import add_period
 
@@ -40,22 +38,13 @@ def _scope_rows(engine: sa.Engine, table: sa.Table, anchor: str, scope) -> list:
 
 
 @pytest.mark.parametrize("clock", CLOCKS, ids=lambda c: c.strftime("%Y-%m-%dT%H%M"))
-def test_every_rule_takes_exactly_the_due_rows_at_a_month_end(
-    clock, tmp_path, monkeypatch, new_database
-):
+def test_every_rule_takes_exactly_the_due_rows_at_a_month_end(clock, retention_estate):
     from governance.retention import tasks
     from governance.retention.holds import HoldSet
     from governance.retention.selection import Selector, resolve
     from governance.sources import SqlSources
 
-    estate = tmp_path / "estate"
-    build_estate(estate, 300, 11)  # its dates around DEFAULT_TODAY (1 Nov 2026)
-    for key, value in connection_env(estate).items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("GOVERNANCE_ESTATE", str(estate))
-    monkeypatch.setenv("GOVERNANCE_STORE_URL", new_database("store"))
-    monkeypatch.setenv("GOVERNANCE_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("GOVERNANCE_ARCHIVE_KEY", Fernet.generate_key().decode())
+    retention_estate(300, 11)  # its dates around DEFAULT_TODAY (1 Nov 2026)
     policy = load_policy()
     sources = SqlSources(policy)
     checked = 0
