@@ -18,17 +18,13 @@ from airflow.providers.standard.operators.hitl import HITLOperator
 from airflow.sdk import Param, dag, task
 
 from governance.airflow_glue import DEFAULT_ARGS, actor, run_moment
+from governance.dsr.approval import APPROVAL_OPTIONS
 
 log = logging.getLogger("governance.dsr")
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 #: Who may approve: comma-separated Airflow user names (the simple auth manager's ids).
 DPO_USERS = [
     u.strip() for u in os.environ.get("GOVERNANCE_DPO_USERS", "dpo").split(",") if u.strip()
-]
-APPROVAL_OPTIONS = [
-    "Approve",
-    "Approve, including possible matches and mentions",
-    "Reject",
 ]
 
 
@@ -135,7 +131,7 @@ def dsr():
         task_id="approve",
         subject="Data-subject request {{ params.request_id }}: approve the plan",
         body="{{ ti.xcom_pull(task_ids='plan')['approval_text'] }}",
-        options=APPROVAL_OPTIONS,
+        options=list(APPROVAL_OPTIONS),
         assigned_users=[{"id": user, "name": user} for user in DPO_USERS],
         # One retry: on Airflow 3.3.2 an answer given within a second or two of the question
         # can race the executor and fail the try; the retry asks again.

@@ -61,16 +61,16 @@ def env_var_name(conn_id: str) -> str:
 def _builtin(conn_id: str) -> Connection | None:
     """The product's own store and outbox are sources of its own retention policy; without an
     explicit connection they are where the settings say."""
-    if conn_id == "governance_store":
-        from governance import settings
+    from governance import settings
 
+    if conn_id == "governance_store":
         return Connection(
             conn_id=conn_id, conn_type="sqlalchemy", extra={"url": settings.store_url()}
         )
     if conn_id == "governance_outbox":
-        from governance.dsr.package import outbox_root
-
-        return Connection(conn_id=conn_id, conn_type="fs", extra={"path": str(outbox_root())})
+        return Connection(
+            conn_id=conn_id, conn_type="fs", extra={"path": str(settings.outbox_root())}
+        )
     return None
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from upath import UPath
+
 #: The project checkout: plugins/governance/settings.py -> three levels up.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,6 +39,13 @@ def governance_home() -> Path:
 def reports_dir() -> Path:
     """Where reports are written (``GOVERNANCE_REPORTS``, default ``reports``)."""
     return _path("GOVERNANCE_REPORTS", PROJECT_ROOT / "reports")
+
+
+def outbox_root() -> UPath:
+    """Where request packages and response letters go: ``GOVERNANCE_OUTBOX`` (a folder or an
+    fsspec URL such as s3://bucket/outbox), else ``<governance home>/outbox``."""
+    configured = os.environ.get("GOVERNANCE_OUTBOX")
+    return UPath(configured) if configured else UPath(governance_home() / "outbox")
 
 
 def store_url() -> str:

@@ -12,7 +12,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,15 +22,6 @@ import pyzipper
 from upath import UPath
 
 from governance import settings
-
-OUTBOX_ENV = "GOVERNANCE_OUTBOX"
-
-
-def outbox_root() -> UPath:
-    """Where packages and responses go: env ``GOVERNANCE_OUTBOX`` (a folder or an fsspec URL
-    such as s3://bucket/outbox), else ``<governance home>/outbox``."""
-    configured = os.environ.get(OUTBOX_ENV)
-    return UPath(configured) if configured else UPath(settings.governance_home() / "outbox")
 
 
 def _json_default(value: Any) -> Any:
@@ -87,7 +77,7 @@ def build_package(
     ]
     members["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
 
-    folder = outbox_root() / request_id
+    folder = settings.outbox_root() / request_id
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"{request_id}.zip"
     partial = folder / f".{request_id}.zip.partial"

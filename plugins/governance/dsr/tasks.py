@@ -13,14 +13,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from governance import settings
 from governance.audit.ledger import Ledger
 from governance.dsr import records as found_records
 from governance.dsr import requests
+from governance.dsr.approval import APPROVAL_OPTIONS, APPROVE, APPROVE_ALL, REJECT, approval_text
 from governance.dsr.crypto import new_passphrase, seal, unseal
 from governance.dsr.documents import OutcomeLine, render
 from governance.dsr.execute import SystemResult, carry_out_system, fetch_rows
 from governance.dsr.locate import locate_in_system
-from governance.dsr.package import build_package, outbox_root
+from governance.dsr.package import build_package
 from governance.dsr.plan import DESTRUCTIVE, Decision, decide
 from governance.errors import GovernanceError
 from governance.policy import Policy, load_policy
@@ -31,10 +33,6 @@ from governance.store import open_store
 from governance.store.engine import write_session
 from governance.store.models import Request, RequestRecord, Restriction, utcnow
 
-APPROVE = "Approve"
-APPROVE_ALL = "Approve, including possible matches and mentions"
-REJECT = "Reject"
-APPROVAL_OPTIONS = (APPROVE, APPROVE_ALL, REJECT)
 PACKAGE_TYPES = ("access", "portability")
 
 
@@ -201,28 +199,6 @@ def _kept_dependants(
             if decision and decision.decision in ("retain", "forward"):
                 kept.append((decision.reason, decision.retain_until or date.max))
     return kept
-
-
-def approval_text(request_type: str, stored: list[RequestRecord]) -> str:
-    """What the DPO sees in Required actions: counts per source, purpose and decision only."""
-    table: Counter[tuple[str, str, str, str]] = Counter(
-        (r.system, r.purpose or "?", r.match, r.decision or "?") for r in stored
-    )
-    lines = [
-        f"**{request_type}** request: {len(stored)} record(s) found. Identifiers are never "
-        "shown here; open the request on the Privacy page for details.",
-        "",
-        "| source | purpose | match | decision | records |",
-        "|---|---|---|---|---:|",
-    ]
-    lines += [f"| {s} | {p} | {m} | {d} | {n} |" for (s, p, m, d), n in sorted(table.items())]
-    lines += [
-        "",
-        f"*{APPROVE}*: carry out the sure matches only. *{APPROVE_ALL}*: also the possible "
-        f"matches (same name) and mentions in free text. *{REJECT}*: change nothing and close "
-        "the request as rejected.",
-    ]
-    return "\n".join(lines)
 
 
 def carry_out(request_id: str, approval: str | None, actor: str) -> dict[str, Any]:
@@ -450,7 +426,7 @@ def _response(engine, policy, view, stored, today: date) -> dict[str, Any]:
         for (p, d, why, until), n in sorted(lines.items(), key=lambda item: item[0][:2])
     ]
     purposes = sorted({r.purpose for r in stored if r.purpose})
-    folder = outbox_root() / view.id
+    folder = settings.outbox_root() / view.id
     folder.mkdir(parents=True, exist_ok=True)
     for lang in ("lv", "en"):
         html = render(
@@ -473,7 +449,7 @@ def _response(engine, policy, view, stored, today: date) -> dict[str, Any]:
 def path_in_outbox(path) -> str:
     """``path`` relative to the outbox root (what the store keeps; the retention sweep of the
     governance source resolves it against its file connection, the outbox)."""
-    root = str(outbox_root()).rstrip("/")
+    root = str(settings.outbox_root()).rstrip("/")
     text = str(path)
     return text[len(root) + 1 :] if text.startswith(root + "/") else text
 
@@ -482,7 +458,7 @@ def package_path(request_id: str) -> str | None:
     """Where a request's package is, for the DPO (None without one)."""
     with Session(open_store()) as session:
         secret = requests.secret_of(session, request_id)
-        return str(outbox_root() / secret.package_file) if secret.package_file else None
+        return str(settings.outbox_root() / secret.package_file) if secret.package_file else None
 
 
 def record(request_id: str, actor: str, summary: dict[str, Any]) -> dict[str, Any]:

@@ -27,7 +27,6 @@ from sqlalchemy import Engine
 from governance import settings
 from governance.audit.report import build_report, tables
 from governance.dsr import requests
-from governance.dsr.package import outbox_root
 from governance.dsr.requests import RequestError, RequestInputError
 from governance.errors import GovernanceError
 from governance.identity import InvalidIdentifier, subject_ref
@@ -204,7 +203,7 @@ def create_app() -> FastAPI:
         if lang not in ("lv", "en"):
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "lang: expected lv or en")
         view = _request_or_404(request_id)
-        path = Path(str(outbox_root() / view.id / f"response.{lang}.html"))
+        path = Path(str(settings.outbox_root() / view.id / f"response.{lang}.html"))
         if not view.has_response or not path.is_file():
             raise HTTPException(status.HTTP_404_NOT_FOUND, "this request has no response document")
         return FileResponse(
