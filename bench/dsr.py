@@ -121,7 +121,7 @@ def raw_locate(raw: RawSources, policy, systems, ids) -> set[tuple[str, str]]:
 def measure(estate: common.Estate, samples: int, mention_samples: int = 5) -> dict:
     from governance.dsr.identifiers import parse_identifiers
     from governance.dsr.locate import locate_in_system
-    from governance.dsr.tasks import searchable_systems
+    from governance.dsr.searchable import searchable_systems
     from governance.estate import subject
     from governance.policy import load_policy
     from governance.sources import SqlSources

@@ -74,7 +74,7 @@ def test_retention_tasks_take_the_pool_of_the_system_their_rule_touches(dagbag):
 
 
 def test_dsr_locate_shares_one_pool_sized_for_one_full_fan_out(dagbag):
-    from governance.dsr.tasks import searchable_systems
+    from governance.dsr.searchable import searchable_systems
     from governance.policy import load_policy
 
     locate = dagbag.dags["dsr"].get_task("locate")

@@ -18,21 +18,21 @@ from conftest import (
     sql,
 )
 
+from governance.dsr.approval import APPROVE, APPROVE_ALL
 from governance.dsr.package import open_package, verify_package
-from governance.dsr.tasks import APPROVE, APPROVE_ALL
 
 
 def _package(request_id):
     from governance.dsr import requests
-    from governance.dsr.tasks import passphrase
+    from governance.dsr.assemble import package_path
+    from governance.dsr.passphrase import retrieve_passphrase
     from governance.store import open_store
 
     view = requests.get(open_store(), request_id)
     assert view.has_package
-    secret = passphrase(request_id, "test")
+    secret = retrieve_passphrase(request_id, "test")
     with pytest.raises(requests.RequestError, match="already retrieved"):
-        passphrase(request_id, "test")
-    from governance.dsr.tasks import package_path
+        retrieve_passphrase(request_id, "test")
 
     return open_package(package_path(request_id), secret)
 
@@ -270,7 +270,7 @@ def test_the_products_own_retention_purges_identifiers_and_package(estate):
     from sqlalchemy.orm import Session
 
     from governance.dsr import requests
-    from governance.dsr.tasks import package_path
+    from governance.dsr.assemble import package_path
     from governance.retention import tasks as retention
     from governance.store import open_store
     from governance.store.models import RequestSecret

@@ -170,7 +170,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _passphrase(args: argparse.Namespace) -> int:
-    from governance.dsr.tasks import passphrase
+    from governance.dsr.passphrase import retrieve_passphrase
 
-    print(passphrase(args.request_id, _actor(args.actor)))
+    print(retrieve_passphrase(args.request_id, _actor(args.actor)))
     return 0

@@ -1,5 +1,9 @@
 """The bodies of the ``dsr`` DAG's tasks, Airflow-free: a request id in, PII-free dicts out.
 
+Task bodies only: the approval choices are in ``approval.py``, the package in ``assemble.py``
+(its zip in ``package.py``), the response letter in ``letters.py``, the passphrase's one
+retrieval in ``passphrase.py``.
+
 Each opens what it needs (policy, store, sources), so a retried task starts clean, and keeps
 its working state in the store (``request_records``), so a re-run resumes where it stopped.
 """
@@ -13,17 +17,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from governance import settings
 from governance.audit.ledger import Ledger
 from governance.dsr import records as found_records
 from governance.dsr import requests
 from governance.dsr.approval import APPROVAL_OPTIONS, APPROVE, APPROVE_ALL, REJECT, approval_text
-from governance.dsr.crypto import new_passphrase, seal, unseal
-from governance.dsr.documents import OutcomeLine, render
+from governance.dsr.assemble import assemble_package
 from governance.dsr.execute import SystemResult, carry_out_system, fetch_rows
+from governance.dsr.letters import write_response
 from governance.dsr.locate import locate_in_system
-from governance.dsr.package import build_package
 from governance.dsr.plan import DESTRUCTIVE, Decision, decide
+from governance.dsr.searchable import searchable_systems
 from governance.errors import GovernanceError
 from governance.policy import Policy, load_policy
 from governance.retention.holds import HoldSet, active_holds
@@ -31,7 +34,7 @@ from governance.sources import SqlSources
 from governance.sources.graph import dependants, depth
 from governance.store import open_store
 from governance.store.engine import write_session
-from governance.store.models import Request, RequestRecord, Restriction, utcnow
+from governance.store.models import Request, RequestRecord, Restriction
 
 PACKAGE_TYPES = ("access", "portability")
 
@@ -63,19 +66,6 @@ def load(request_id: str, actor: str) -> dict[str, Any]:
         "systems": sorted(searchable),
         "due": view.due.isoformat(),
     }
-
-
-def searchable_systems(policy: Policy) -> list[str]:
-    """Systems where a person can be found: some entity has identifier or free-text columns
-    (the governance store's own secrets are encrypted, so it is not one)."""
-    return sorted(
-        system
-        for system, source in policy.sources.items()
-        if any(
-            entity.identifier_columns() or any(c.free_text for c in entity.columns.values())
-            for entity in source.entities.values()
-        )
-    )
 
 
 def locate(request_id: str, system: str) -> dict[str, Any]:
@@ -323,142 +313,8 @@ def respond(request_id: str, include_uncertain: bool, today: date) -> dict[str, 
     policy = load_policy()
     stored = found_records.records(engine, request_id)
     if view.type in PACKAGE_TYPES:
-        return _package(engine, policy, view, stored, include_uncertain, today)
-    return _response(engine, policy, view, stored, today)
-
-
-def _included(record: RequestRecord, include_uncertain: bool) -> bool:
-    return record.decision == "include" or (
-        include_uncertain and record.decision == "include_if_approved"
-    )
-
-
-def _package(engine, policy, view, stored, include_uncertain: bool, today: date) -> dict[str, Any]:
-    chosen = [r for r in stored if _included(r, include_uncertain)]
-    by_entity: dict[str, list[str]] = defaultdict(list)
-    for record in chosen:
-        by_entity[record.entity].append(record.record_key)
-    tables: dict[str, list[dict[str, Any]]] = {}
-    files: dict[str, bytes] = {}
-    sources = SqlSources(policy)
-    try:
-        for entity, keys in sorted(by_entity.items()):
-            system, name = entity.split(".", 1)
-            model = policy.entity(entity)
-            if view.type == "portability":
-                columns = [model.primary_key, *model.subject_provided_columns()]
-            else:
-                columns = list(model.columns)
-            with sources.engine(system).connect() as conn:
-                rows = fetch_rows(conn, sources, policy, entity, keys)
-            tables[f"{system}/{name}"] = [
-                {c: row.get(c) for c in columns} for _, row in sorted(rows.items())
-            ]
-            file_columns = [c for c in columns if model.columns[c].file]
-            root = sources.files_root(system)
-            for row in rows.values():
-                for column in file_columns:
-                    relative = row.get(column)
-                    if relative and root is not None and (root / relative).exists():
-                        files[f"{system}/{relative}"] = (root / relative).read_bytes()
-    finally:
-        sources.dispose()
-    purposes = sorted({r.purpose for r in chosen if r.purpose})
-    documents = {
-        f"README.{lang}.html": render(
-            policy,
-            lang,
-            request_id=view.id,
-            request_type=view.type,
-            received=view.received_on,
-            answered=today,
-            purposes=purposes,
-            kind="package",
-        )
-        for lang in ("lv", "en")
-    }
-    counts = Counter(r.system for r in stored)
-    searchable = searchable_systems(policy)
-    manifest = {
-        "request_id": view.id,
-        "type": view.type,
-        "created_at": utcnow().isoformat(),
-        "policy_version": policy.version,
-        "complete": True,
-        "sources": [
-            {
-                "system": system,
-                "status": "searched"
-                if system in searchable
-                else "not searchable by identifiers (no identifier or free-text columns)",
-                "records_found": counts.get(system, 0),
-            }
-            for system in sorted(policy.sources)
-        ],
-        "records_included": len(chosen),
-        "uncertain_matches_included": include_uncertain,
-    }
-    passphrase = new_passphrase()
-    path = build_package(
-        request_id=view.id,
-        passphrase=passphrase,
-        manifest=manifest,
-        tables=tables,
-        files=files,
-        documents=documents,
-    )
-    with write_session(engine) as session:
-        secret = requests.secret_of(session, view.id)
-        secret.package_file = path_in_outbox(path)
-        secret.passphrase_encrypted = seal(passphrase)
-        session.get(Request, view.id).passphrase_retrieved_at = None
-    return {"package": True, "records": len(chosen), "files": len(files), "tables": len(tables)}
-
-
-def _response(engine, policy, view, stored, today: date) -> dict[str, Any]:
-    lines: Counter[tuple[str, str, str, date | None]] = Counter(
-        (r.purpose or "?", r.decision or "no_change", r.reason or "", r.retain_until)
-        for r in stored
-        if r.decision not in (None, "out_of_scope")
-    )
-    outcome = [
-        OutcomeLine(purpose=p, decision=d, count=n, why=why, until=until)
-        for (p, d, why, until), n in sorted(lines.items(), key=lambda item: item[0][:2])
-    ]
-    purposes = sorted({r.purpose for r in stored if r.purpose})
-    folder = settings.outbox_root() / view.id
-    folder.mkdir(parents=True, exist_ok=True)
-    for lang in ("lv", "en"):
-        html = render(
-            policy,
-            lang,
-            request_id=view.id,
-            request_type=view.type,
-            received=view.received_on,
-            answered=today,
-            purposes=purposes,
-            kind="response",
-            outcome=outcome,
-        )
-        (folder / f"response.{lang}.html").write_text(html, encoding="utf-8")
-    with write_session(engine) as session:
-        session.get(Request, view.id).response_path = f"{view.id}/response.en.html"
-    return {"package": False, "lines": len(outcome)}
-
-
-def path_in_outbox(path) -> str:
-    """``path`` relative to the outbox root (what the store keeps; the retention sweep of the
-    governance source resolves it against its file connection, the outbox)."""
-    root = str(settings.outbox_root()).rstrip("/")
-    text = str(path)
-    return text[len(root) + 1 :] if text.startswith(root + "/") else text
-
-
-def package_path(request_id: str) -> str | None:
-    """Where a request's package is, for the DPO (None without one)."""
-    with Session(open_store()) as session:
-        secret = requests.secret_of(session, request_id)
-        return str(settings.outbox_root() / secret.package_file) if secret.package_file else None
+        return assemble_package(engine, policy, view, stored, include_uncertain, today)
+    return write_response(engine, policy, view, stored, today)
 
 
 def record(request_id: str, actor: str, summary: dict[str, Any]) -> dict[str, Any]:
@@ -479,25 +335,3 @@ def record(request_id: str, actor: str, summary: dict[str, Any]) -> dict[str, An
         outcome={"counts": counts, "decisions": decisions},
     )
     return {"status": "completed", **counts}
-
-
-def passphrase(request_id: str, actor: str) -> str:
-    """The package's passphrase, once: afterwards only the time it was retrieved remains."""
-    engine = open_store()
-    with write_session(engine) as session:
-        secret_row = requests.secret_of(session, request_id)
-        row = session.get(Request, request_id)
-        if secret_row.passphrase_encrypted is None:
-            if row.passphrase_retrieved_at:
-                raise requests.RequestError(
-                    f"request {request_id}: the passphrase was already retrieved at "
-                    f"{row.passphrase_retrieved_at:%Y-%m-%d %H:%M} UTC"
-                )
-            raise requests.RequestError(f"request {request_id} has no package yet")
-        secret = unseal(secret_row.passphrase_encrypted)
-        secret_row.passphrase_encrypted = None
-        row.passphrase_retrieved_at = utcnow()
-    Ledger(engine).append(
-        "dsr_passphrase_retrieved", actor, request_id=request_id, counts={}, detail={}
-    )
-    return secret
