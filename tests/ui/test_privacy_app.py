@@ -362,12 +362,13 @@ def carry_out(request_id: str) -> None:
     from datetime import UTC, datetime
 
     from governance.dsr import tasks
+    from governance.dsr.approval import APPROVE
 
     loaded = tasks.load(request_id, "test")
     for system in loaded["systems"]:
         tasks.locate(request_id, system)
     planned = tasks.plan(request_id, date.today(), datetime.now(UTC))
-    done = tasks.carry_out(request_id, tasks.APPROVE if planned["needs_approval"] else None, "test")
+    done = tasks.carry_out(request_id, APPROVE if planned["needs_approval"] else None, "test")
     tasks.verify(request_id)
     responded = tasks.respond(request_id, done["include_uncertain"], date.today())
     tasks.record(request_id, "test", {**done, **responded})
