@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.dsr.deadlines import (
+from governance.policy.deadlines import (
     DeadlineError,
     deadline_state,
     due_date,

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from governance.audit.anchors import anchor_root, verify_against_anchors
 from governance.audit.ledger import Ledger
-from governance.dsr.deadlines import effective_due
 from governance.identity import contains_identifier
+from governance.policy.deadlines import effective_due
 from governance.store.models import Request
 
 REMOVAL_KEYS = ("deleted", "archived", "anonymised")

@@ -16,16 +16,16 @@ from sqlalchemy.orm import Session
 
 from governance.audit.ledger import Ledger
 from governance.dsr.crypto import seal, unseal
-from governance.dsr.deadlines import (
+from governance.dsr.identifiers import Identifiers, parse_corrections, parse_identifiers
+from governance.errors import GovernanceError
+from governance.identity import contains_identifier
+from governance.policy.deadlines import (
     MAX_EXTENSION_MONTHS,
     deadline_state,
     due_date,
     effective_due,
     extended_due_date,
 )
-from governance.dsr.identifiers import Identifiers, parse_corrections, parse_identifiers
-from governance.errors import GovernanceError
-from governance.identity import contains_identifier
 from governance.store.engine import write_session
 from governance.store.models import (
     REQUEST_TYPES,
