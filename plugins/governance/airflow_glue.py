@@ -5,9 +5,13 @@ Keeping this in one place lets the engine stay importable (and testable) without
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from airflow.sdk import get_current_context
+
+from governance import settings
 
 #: Retries with back-off: a source that is down gets time to come back, then the task fails.
 DEFAULT_ARGS = {
@@ -34,3 +38,24 @@ def actor() -> str:
     context = get_current_context()
     user = getattr(context["dag_run"], "triggering_user_name", None)
     return f"airflow:{context['dag'].dag_id}" + (f" by {user}" if user else "")
+
+
+#: The Airflow connection the DPO's e-mail goes through (``AIRFLOW_CONN_SMTP_GOVERNANCE``).
+SMTP_CONN_ID = "smtp_governance"
+
+
+def dpo_notifier() -> Callable[[str, str], None] | None:
+    """``notify(subject, html)`` e-mailing the DPO (``GOVERNANCE_DPO_EMAIL``) through the SMTP
+    connection, or None when either is not configured."""
+    recipient = settings.dpo_email()
+    if not recipient or not os.environ.get("AIRFLOW_CONN_" + SMTP_CONN_ID.upper()):
+        return None
+
+    def notify(subject: str, html: str) -> None:
+        from airflow.providers.smtp.notifications.smtp import SmtpNotifier
+
+        SmtpNotifier(
+            to=recipient, smtp_conn_id=SMTP_CONN_ID, subject=subject, html_content=html
+        ).notify(get_current_context())
+
+    return notify

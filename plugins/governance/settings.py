@@ -70,3 +70,8 @@ def estate_database_prefix() -> str:
     """Prefix of the estate's database names (``GOVERNANCE_ESTATE_DATABASE_PREFIX``, default
     ``estate``): lets several estates (test sessions, benchmarks) share one server."""
     return os.environ.get("GOVERNANCE_ESTATE_DATABASE_PREFIX") or "estate"
+
+
+def dpo_email() -> str | None:
+    """Where the deadline watch e-mails the DPO (``GOVERNANCE_DPO_EMAIL``), or None."""
+    return os.environ.get("GOVERNANCE_DPO_EMAIL") or None
