@@ -33,19 +33,9 @@ def _mask_request_identifiers(context) -> None:
     secret masker in every task of the run, so nothing a library might log shows them."""
     from airflow.sdk.log import mask_secret
 
-    from governance.dsr.masking import secret_forms
-    from governance.dsr.requests import identifiers_of
-    from governance.errors import GovernanceError
-    from governance.store import open_store
+    from governance.dsr.masking import request_secret_forms
 
-    request_id = (context.get("params") or {}).get("request_id")
-    if not request_id:
-        return
-    try:
-        forms = secret_forms(identifiers_of(open_store(), request_id))
-    except GovernanceError:
-        return  # unknown or purged request: load fails with the clear message
-    for form in forms:
+    for form in request_secret_forms((context.get("params") or {}).get("request_id")):
         mask_secret(form)
 
 

@@ -13,42 +13,7 @@ from airflow.sdk.exceptions import AirflowSkipException
 
 from governance.airflow_glue import DEFAULT_ARGS, actor, run_id, run_moment
 from governance.policy import load_policy
-from governance.policy.periods import period_in_words
-
-
-def _doc(purpose) -> str:
-    lines = [
-        f"# Retention: {purpose.title.en}",
-        f"*{purpose.title.lv}*",
-        "",
-        f"- **Legal basis:** {purpose.legal_basis}"
-        + (
-            f" (+ {', '.join(purpose.additional_legal_bases)})"
-            if purpose.additional_legal_bases
-            else ""
-        ),
-        f"- **Role:** {purpose.role}"
-        + (f" (controller: {purpose.controller.description})" if purpose.controller else ""),
-        f"- **Schedule:** `{purpose.schedule}`",
-        "",
-        "| rule | records | kept for | from | then | rests on |",
-        "|---|---|---|---|---|---|",
-    ]
-    for rule in purpose.retention:
-        rests = rule.rests_on
-        basis = (
-            rests.notice
-            and f"notice: {rests.notice}"
-            or rests.statute
-            or f"company: {rests.reason}"
-        )
-        where = "".join(f" ({k}={v})" for k, v in rule.where.items())
-        lines.append(
-            f"| `{rule.id}` | `{rule.entity}`{where} | {period_in_words(rule.period)} | "
-            f"`{rule.anchor}` | {rule.action} | {basis} |"
-        )
-    lines += ["", "Trigger with `dry_run: true` to see the plan without changing anything."]
-    return "\n".join(lines)
+from governance.retention.describe import purpose_doc
 
 
 def build_retention_dag(purpose) -> DAG:
@@ -59,7 +24,7 @@ def build_retention_dag(purpose) -> DAG:
         max_active_runs=1,
         default_args=DEFAULT_ARGS,
         tags=["governance", "retention", purpose.role, purpose.legal_basis],
-        doc_md=_doc(purpose),
+        doc_md=purpose_doc(purpose),
         params={
             "dry_run": Param(
                 False, type="boolean", title="Dry run", description="Plan only; change nothing."

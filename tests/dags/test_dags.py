@@ -161,3 +161,9 @@ def test_every_retention_dag_runs_on_the_demo_estate(dagbag, capfd, retention_es
         person = subject(11, index)
         for value in (person.email, person.phone[4:], person.personas_kods, person.iban):
             assert value not in text
+
+
+def test_the_dsr_dag_offers_exactly_the_choices_the_engine_acts_on(dagbag):
+    from governance.dsr.approval import APPROVAL_OPTIONS
+
+    assert list(dagbag.dags["dsr"].get_task("approve").options) == list(APPROVAL_OPTIONS)

@@ -158,3 +158,26 @@ def test_register_stores_identifiers_encrypted_and_prints_only_the_id(store, mon
     assert main(["dsr", "extend", request_id, "--months", "2", "--reason", "complex request"]) == 0
     assert "due 2027-02-20" in capsys.readouterr().out
     assert main(["dsr", "extend", request_id, "--months", "3", "--reason", "too long"]) == 2
+
+
+def test_the_masker_gets_every_spelling_of_a_stored_requests_identifiers(store):
+    """What the ``dsr`` DAG hands Airflow's secret masker before each task: the stored
+    request's forms; nothing (and no error) for a run without a request or an unknown one."""
+    from governance.dsr import requests
+    from governance.dsr.identifiers import parse_identifiers
+    from governance.dsr.masking import request_secret_forms, secret_forms
+
+    ids = identifiers_of(3, "email", "phone", "personas_kods")
+    request_id = requests.register(
+        store,
+        request_type="access",
+        received_on="2026-11-20",
+        identifiers=ids,
+        verification_method="in_person_id_document",
+        verification_reference="ID card checked at the front desk",
+        verified_by="dpo",
+    )
+    forms = request_secret_forms(request_id)
+    assert forms == secret_forms(parse_identifiers(ids)) and ids["email"] in forms
+    assert request_secret_forms(None) == []
+    assert request_secret_forms("00000000-0000-0000-0000-000000000000") == []

@@ -4,7 +4,10 @@ defence: the engine never logs them, and if a library ever did, the masker would
 from __future__ import annotations
 
 from governance.dsr.identifiers import Identifiers
+from governance.dsr.requests import identifiers_of
+from governance.errors import GovernanceError
 from governance.sources.lookup import lookup_values, mention_needles, name_variants
+from governance.store import open_store
 
 #: Airflow never masks values shorter than this; shorter forms are not added.
 MIN_MASKED = 5
@@ -24,3 +27,14 @@ def secret_forms(ids: Identifiers) -> list[str]:
             national = value[4:]
             forms.update({f"+371 {national}", f"00371-{national[:4]}-{national[4:]}"})
     return sorted(form for form in forms if len(form) >= MIN_MASKED)
+
+
+def request_secret_forms(request_id: str | None) -> list[str]:
+    """:func:`secret_forms` of a stored request's identifiers; none for no request id, or for
+    an unknown or purged request (its ``load`` task fails with the clear message)."""
+    if not request_id:
+        return []
+    try:
+        return secret_forms(identifiers_of(open_store(), request_id))
+    except GovernanceError:
+        return []
