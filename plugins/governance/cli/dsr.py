@@ -14,7 +14,7 @@ from datetime import date
 from governance.cli.hold import _actor
 from governance.dsr import requests
 from governance.dsr.requests import RequestInputError
-from governance.errors import GovernanceError
+from governance.errors import TerminalError
 from governance.policy import load_policy
 from governance.store import open_store
 from governance.store.models import REQUEST_TYPES, VERIFICATION_METHODS
@@ -77,7 +77,7 @@ def _read_stdin() -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise GovernanceError(
+        raise TerminalError(
             f"standard input: expected a JSON object (line {exc.lineno}, column {exc.colno})"
         ) from None
 

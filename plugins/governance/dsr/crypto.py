@@ -15,7 +15,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 
 from governance.connections import get_connection
-from governance.errors import ConfigurationError, GovernanceError
+from governance.errors import ConfigurationError
 
 KEY_ENV = "GOVERNANCE_REQUEST_KEY"
 KEY_CONN_ID = "governance_request_key"
@@ -53,7 +53,7 @@ def unseal(token: bytes) -> Any:
     try:
         return json.loads(Fernet(request_key()).decrypt(token))
     except InvalidToken:
-        raise GovernanceError(
+        raise ConfigurationError(
             "a request's encrypted data cannot be read with the configured request key "
             f"({KEY_ENV}): was the key changed?"
         ) from None

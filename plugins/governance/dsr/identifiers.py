@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from governance.errors import GovernanceError
+from governance.errors import TerminalError
 from governance.identity import (
     InvalidIdentifier,
     name_key,
@@ -37,7 +37,7 @@ EXACT_KINDS = ("email", "phone", "personas_kods", "iban")
 MAX_LENGTH = 200
 
 
-class IdentifierErrors(GovernanceError):
+class IdentifierErrors(TerminalError):
     """One message per bad field; ``errors`` maps field -> message (no values)."""
 
     def __init__(self, errors: Mapping[str, str]) -> None:

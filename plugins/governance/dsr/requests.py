@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from governance.audit.ledger import Ledger
 from governance.dsr.crypto import seal, unseal
 from governance.dsr.identifiers import Identifiers, parse_corrections, parse_identifiers
-from governance.errors import GovernanceError
+from governance.errors import GovernanceError, TerminalError
 from governance.identity import contains_identifier
 from governance.policy.deadlines import (
     MAX_EXTENSION_MONTHS,
@@ -47,11 +47,11 @@ CLOSED = ("completed", "rejected")
 MAX_TEXT = 500
 
 
-class RequestError(GovernanceError):
+class RequestError(TerminalError):
     """A request that does not exist, or a change its state does not allow."""
 
 
-class RequestInputError(GovernanceError):
+class RequestInputError(TerminalError):
     """Bad input for a request; ``errors`` maps field -> message (values never repeated)."""
 
     def __init__(self, errors: dict[str, str]) -> None:

@@ -27,7 +27,7 @@ from governance.dsr.letters import write_response
 from governance.dsr.locate import locate_in_system
 from governance.dsr.plan import DESTRUCTIVE, Decision, decide
 from governance.dsr.searchable import searchable_systems
-from governance.errors import GovernanceError
+from governance.errors import TerminalError
 from governance.policy import Policy, load_policy
 from governance.retention.holds import HoldSet, active_holds
 from governance.sources import SqlSources
@@ -39,11 +39,11 @@ from governance.store.models import Request, RequestRecord, Restriction
 PACKAGE_TYPES = ("access", "portability")
 
 
-class RequestNotReady(GovernanceError):
+class RequestNotReady(TerminalError):
     """The request may not run: identity not verified, or already closed."""
 
 
-class RequestVerificationFailed(GovernanceError):
+class RequestVerificationFailed(TerminalError):
     """After carrying out, the sources do not show what the plan said they would."""
 
 
@@ -201,7 +201,9 @@ def carry_out(request_id: str, approval: str | None, actor: str) -> dict[str, An
         )
         return {"rejected": True, "include_uncertain": False}
     if approval not in (None, APPROVE, APPROVE_ALL):
-        raise GovernanceError(f"unknown approval choice; expected one of {APPROVAL_OPTIONS}")
+        raise TerminalError(
+            f"unknown approval choice; expected one of {APPROVAL_OPTIONS}", field="approval"
+        )
     if view.status == "awaiting_approval":
         requests.set_status(engine, request_id, "in_progress", actor=actor)
     include_uncertain = approval == APPROVE_ALL

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from governance.errors import GovernanceError
+from governance.errors import TerminalError
 
 
-class InvalidIdentifier(GovernanceError, ValueError):
+class InvalidIdentifier(TerminalError, ValueError):
     """A value is not a valid identifier of its kind.
 
     The message names the kind and the expected form and never contains the rejected value, so

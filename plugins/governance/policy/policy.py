@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from governance.errors import GovernanceError
+from governance.errors import TerminalError
 from governance.policy.models import (
     Controller,
     Defaults,
@@ -23,7 +23,7 @@ from governance.policy.models import (
 from governance.policy.rights import RightDecision, derive_rights
 
 
-class UnknownNameError(GovernanceError, LookupError):
+class UnknownNameError(TerminalError, LookupError):
     """A purpose or entity name that the policy does not define; the message lists valid ones."""
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from governance.errors import GovernanceError
+from governance.errors import TerminalError
 
 
 @dataclass(frozen=True, order=True)
@@ -24,7 +24,7 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-class PolicyError(GovernanceError):
+class PolicyError(TerminalError):
     """The policy does not lint clean; ``problems`` lists every problem found."""
 
     #: How many problems the message itself repeats; ``problems`` always holds them all.

@@ -29,7 +29,7 @@ from upath import UPath
 
 from governance import settings
 from governance.connections import env_var_name, get_connection
-from governance.errors import ConfigurationError, GovernanceError
+from governance.errors import ConfigurationError, TerminalError
 from governance.identity import contains_identifier
 from governance.retention import rowcodec
 
@@ -51,7 +51,7 @@ _LOCAL = {"", "file", "local"}
 _OWN_KEYS = {"format", "set_id", "entity", "created_at", "sealed_at", "status", "batch_index"}
 
 
-class ArchiveError(GovernanceError):
+class ArchiveError(TerminalError):
     """An archive set or batch that cannot be read or written; names the set, never content."""
 
 

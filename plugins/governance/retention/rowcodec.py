@@ -19,10 +19,10 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from governance.errors import GovernanceError
+from governance.errors import TerminalError
 
 
-class RowCodecError(GovernanceError):
+class RowCodecError(TerminalError):
     """A value that cannot be archived faithfully; the message names the field and the type."""
 
 

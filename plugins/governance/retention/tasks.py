@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from governance.audit.ledger import Ledger
-from governance.errors import GovernanceError
+from governance.errors import TerminalError
 from governance.policy import load_policy
 from governance.retention.holds import HoldSet, active_holds
 from governance.retention.sweep import RuleCounts, SweepOptions, plan_rule, sweep_rule, verify_rule
@@ -24,7 +24,7 @@ log = logging.getLogger("governance.retention")
 PAST_TENSE = {"delete": "deleted", "archive": "archived", "anonymise": "anonymised"}
 
 
-class RetentionVerificationFailed(GovernanceError):
+class RetentionVerificationFailed(TerminalError):
     """After a sweep, due and unheld records remain, or records not yet due were lost."""
 
 
@@ -159,7 +159,7 @@ def record(
     return entry.seq
 
 
-class AnonymisationGateFailed(GovernanceError):
+class AnonymisationGateFailed(TerminalError):
     """An anonymised table can still single a person out, or holds an identifier."""
 
 

@@ -15,12 +15,12 @@ from sqlalchemy.exc import OperationalError
 from upath import UPath
 
 from governance.connections import get_connection
-from governance.errors import GovernanceError
+from governance.errors import ConfigurationError, TransientError
 from governance.policy import Policy
 from governance.store.engine import create_store_engine
 
 
-class SourceUnavailable(GovernanceError):
+class SourceUnavailable(TransientError):
     """A source system could not be reached; transient, so worth a retry."""
 
 
@@ -37,7 +37,7 @@ def _reflect_columns(engine: sa.Engine, name: str, primary_key: str) -> sa.Table
     if not columns:
         raise sa.exc.NoSuchTableError(name)
     if primary_key not in {column["name"] for column in columns}:
-        raise GovernanceError(
+        raise ConfigurationError(
             f"table {name!r} has no column {primary_key!r}: the data map declares it as the "
             "primary key (fix the data map or the table)"
         )
