@@ -158,6 +158,7 @@ def test_register_stores_identifiers_encrypted_and_prints_only_the_id(store, mon
     assert main(["dsr", "extend", request_id, "--months", "2", "--reason", "complex request"]) == 0
     assert "due 2027-02-20" in capsys.readouterr().out
     assert main(["dsr", "extend", request_id, "--months", "3", "--reason", "too long"]) == 2
+    assert "governance dsr: --months: expected 1 or 2" in capsys.readouterr().err
 
 
 def test_the_masker_gets_every_spelling_of_a_stored_requests_identifiers(store):

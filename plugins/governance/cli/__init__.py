@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 
@@ -15,6 +16,28 @@ from governance.errors import GovernanceError
 
 #: Subcommand modules, in the order ``governance --help`` lists them.
 COMMAND_MODULES = ("lint", "ropa", "audit", "estate", "hold", "archive", "dsr")
+#: An error's ``field`` whose option is not simply ``--`` + the field with dashes.
+OPTION_SPELLINGS = {
+    "range": "--from/--to",
+    "range_from": "--from",
+    "range_to": "--to",
+    "id": "ID",
+    "scope": "scope",
+}
+_OPTION_FIELD = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def option_of(field: str) -> str:
+    """How the command line spells the input an error's ``field`` names (``months`` ->
+    ``--months``); a field that is no option name (a file:line, say) is shown as it is."""
+    if field in OPTION_SPELLINGS:
+        return OPTION_SPELLINGS[field]
+    return "--" + field.replace("_", "-") if _OPTION_FIELD.match(field) else field
+
+
+def error_text(exc: GovernanceError) -> str:
+    """``--<option>: <message>`` when the error names its field, else the message."""
+    return f"{option_of(exc.field)}: {exc}" if exc.field else str(exc)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except GovernanceError as exc:
-        print(f"governance {args.command}: {exc}", file=sys.stderr)
+        print(f"governance {args.command}: {error_text(exc)}", file=sys.stderr)
         return 2
 
 

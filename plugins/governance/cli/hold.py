@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from governance.errors import GovernanceError
+from governance.errors import TerminalError
 from governance.identity import InvalidIdentifier, subject_ref
 from governance.policy import load_policy
 from governance.retention.holds import (
@@ -37,25 +37,25 @@ def _actor(value: str | None) -> str:
         return "cli"
 
 
-def _moment(option: str, text: str) -> datetime:
+def _moment(field: str, text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise HoldError(f"{option}: expected an ISO time like 2026-11-20T14:00 (UTC)") from None
+        raise HoldError("expected an ISO time like 2026-11-20T14:00 (UTC)", field=field) from None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-def _day(option: str, text: str) -> date:
+def _day(field: str, text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise HoldError(f"{option}: expected a date YYYY-MM-DD") from None
+        raise HoldError("expected a date YYYY-MM-DD", field=field) from None
 
 
 def _record(text: str) -> tuple[str, str]:
     entity, sep, record_id = text.partition(":")
     if not sep or "." not in entity or not record_id:
-        raise HoldError("--record: expected SYSTEM.ENTITY:ID, e.g. cctv.recordings:1234")
+        raise HoldError("expected SYSTEM.ENTITY:ID, e.g. cctv.recordings:1234", field="record")
     return entity, record_id
 
 
@@ -64,7 +64,7 @@ def _where(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         field, sep, value = pair.partition("=")
         if not sep or not field:
-            raise HoldError("--where: expected FIELD=VALUE, e.g. camera_id=3")
+            raise HoldError("expected FIELD=VALUE, e.g. camera_id=3", field="where")
         result[field] = value
     return result
 
@@ -79,11 +79,11 @@ def _place(args: argparse.Namespace) -> int:
         placed_by=_actor(args.by),
         record=_record(args.record) if args.record else None,
         subject_ref=args.subject_ref,
-        range_from=_moment("--from", args.range_from) if args.range_from else None,
-        range_to=_moment("--to", args.range_to) if args.range_to else None,
+        range_from=_moment("range_from", args.range_from) if args.range_from else None,
+        range_to=_moment("range_to", args.range_to) if args.range_to else None,
         where=_where(args.where) if args.where else None,
         entity=args.entity,
-        until=_day("--until", args.until) if args.until else None,
+        until=_day("until", args.until) if args.until else None,
     )
     print(hold_id)
     return 0
@@ -137,7 +137,7 @@ def _subject_ref(args: argparse.Namespace) -> int:
         print(f"type the {args.kind} and press Enter (it is not echoed to logs):", file=sys.stderr)
     value = sys.stdin.readline().strip()
     if not value:
-        raise GovernanceError(f"{args.kind}: expected the value on standard input, got nothing")
+        raise TerminalError(f"{args.kind}: expected the value on standard input, got nothing")
     try:
         print(subject_ref(args.kind, value))
     except InvalidIdentifier as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from governance.errors import GovernanceError
+from governance.errors import TerminalError
 from governance.policy.periods import add_period, parse_period
 
 RESPONSE_PERIOD = "P1M"
@@ -18,8 +18,8 @@ MAX_EXTENSION_MONTHS = 2
 DUE_SOON_DAYS = 7
 
 
-class DeadlineError(GovernanceError):
-    """An extension the rules do not allow."""
+class DeadlineError(TerminalError):
+    """An extension the rules do not allow; ``field`` names the input (``months``)."""
 
 
 def due_date(received: date, period: str = RESPONSE_PERIOD) -> date:
@@ -31,8 +31,9 @@ def extended_due_date(received: date, months: int, period: str = RESPONSE_PERIOD
     """The due date after extending by ``months`` (1 or 2) in total, counted from receipt."""
     if not isinstance(months, int) or not 1 <= months <= MAX_EXTENSION_MONTHS:
         raise DeadlineError(
-            f"--months: expected 1 or {MAX_EXTENSION_MONTHS} (GDPR Art. 12(3) allows at most "
-            f"{MAX_EXTENSION_MONTHS} further months)"
+            f"expected 1 or {MAX_EXTENSION_MONTHS} (GDPR Art. 12(3) allows at most "
+            f"{MAX_EXTENSION_MONTHS} further months)",
+            field="months",
         )
     base = parse_period(period)
     return add_period(received, parse_period(f"P{base.months + months}M"))

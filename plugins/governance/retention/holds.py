@@ -25,7 +25,7 @@ from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
 from governance.audit.ledger import Ledger
-from governance.errors import GovernanceError
+from governance.errors import TerminalError
 from governance.identity import contains_identifier
 from governance.policy import Policy
 from governance.store.engine import write_session
@@ -34,8 +34,10 @@ from governance.store.models import LegalHold
 SUBJECT_REF = re.compile(r"^sr_[0-9a-f]{32}$")
 
 
-class HoldError(GovernanceError):
-    """A hold that cannot be placed or released; the message names the option at fault."""
+class HoldError(TerminalError):
+    """A hold that cannot be placed or released; ``field`` names the input at fault (``purpose``,
+    ``reason``, ``record``, ``subject_ref``, ``range``, ``entity``, ``where``, ``until``, ``id``,
+    ``scope``), so the CLI can name its option and the Privacy page its form field."""
 
 
 @dataclass(frozen=True)
@@ -157,14 +159,17 @@ def all_holds(engine: Engine, *, purpose: str | None = None) -> list[Hold]:
         return [Hold.from_row(row) for row in session.scalars(query)]
 
 
-def _check_reason(option: str, reason: str) -> str:
+def _check_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise HoldError(f"{option}: a reason is required (e.g. the case or incident reference)")
+        raise HoldError(
+            "a reason is required (e.g. the case or incident reference)", field="reason"
+        )
     if contains_identifier(reason):
         raise HoldError(
-            f"{option}: the text looks like it contains personal data (an e-mail, phone, "
-            "personas kods or IBAN); refer to the case by its reference instead"
+            "the text looks like it contains personal data (an e-mail, phone, personas kods or "
+            "IBAN); refer to the case by its reference instead",
+            field="reason",
         )
     return reason
 
@@ -180,59 +185,62 @@ def _validate_scope(
     entity: str | None,
     where: Mapping[str, str] | None,
 ) -> tuple[str, str | None]:
-    """Return ``(scope_kind, entity)`` or raise HoldError naming the option."""
+    """Return ``(scope_kind, entity)`` or raise HoldError naming the field."""
     chosen = [record is not None, subject_ref is not None, bool(range_from or range_to)]
     if sum(chosen) != 1:
         raise HoldError(
-            "scope: give exactly one of --record SYSTEM.ENTITY:ID, --subject-ref REF, "
-            "or --from T --to T"
+            "give exactly one of: a record (SYSTEM.ENTITY:ID), a subject_ref, or a time range "
+            "(from and to)",
+            field="scope",
         )
     served = set(policy.purpose(purpose).entities)
     governed = sorted({rule.entity for rule in policy.purpose(purpose).retention})
 
-    def check_entity(option: str, qualified: str) -> str:
+    def check_entity(field: str, qualified: str) -> str:
         if qualified not in served:
             raise HoldError(
-                f"{option}: expected an entity of purpose {purpose!r}, one of: "
-                + ", ".join(sorted(served))
+                f"expected an entity of purpose {purpose!r}, one of: " + ", ".join(sorted(served)),
+                field=field,
             )
         return qualified
 
     if record is not None:
         qualified, record_id = record
-        check_entity("--record", qualified)
+        check_entity("record", qualified)
         if not str(record_id).strip():
-            raise HoldError("--record: expected SYSTEM.ENTITY:ID with a non-empty id")
+            raise HoldError("expected SYSTEM.ENTITY:ID with a non-empty id", field="record")
         return "record", qualified
     if subject_ref is not None:
         if not SUBJECT_REF.match(subject_ref):
             raise HoldError(
-                "--subject-ref: expected sr_ followed by 32 hex digits "
-                "(compute it with `governance subject-ref --kind KIND`)"
+                "expected sr_ followed by 32 hex digits "
+                "(compute it with `governance subject-ref --kind KIND`)",
+                field="subject_ref",
             )
         if entity is not None:
-            check_entity("--entity", entity)
+            check_entity("entity", entity)
         return "subject", entity
     if range_from is None or range_to is None:
-        raise HoldError("--from/--to: a time range needs both ends")
+        raise HoldError("a time range needs both ends", field="range")
     if range_from.tzinfo is None or range_to.tzinfo is None:
-        raise HoldError("--from/--to: expected timezone-aware times (the CLI reads them as UTC)")
+        raise HoldError("expected timezone-aware times (read as UTC)", field="range")
     if range_from >= range_to:
-        raise HoldError("--from/--to: expected --from earlier than --to")
+        raise HoldError("expected the start earlier than the end", field="range")
     if entity is None:
         if len(governed) != 1:
             raise HoldError(
-                f"--entity: purpose {purpose!r} has rules on several entities; name one of: "
-                + ", ".join(governed)
+                f"purpose {purpose!r} has rules on several entities; name one of: "
+                + ", ".join(governed),
+                field="entity",
             )
         entity = governed[0]
-    check_entity("--entity", entity)
+    check_entity("entity", entity)
     columns = policy.entity(entity).columns
     for field in where or {}:
         if field not in columns:
             raise HoldError(
-                f"--where: {entity} has no column {field!r}; expected one of: "
-                + ", ".join(sorted(columns))
+                f"{entity} has no column {field!r}; expected one of: " + ", ".join(sorted(columns)),
+                field="where",
             )
     return "time_range", entity
 
@@ -256,8 +264,10 @@ def place_hold(
     """Validate, store the hold, and write its ledger entry. Returns the hold id."""
     now = now or datetime.now(UTC)
     if purpose not in policy.purposes:
-        raise HoldError("--purpose: expected one of: " + ", ".join(sorted(policy.purposes)))
-    reason = _check_reason("--reason", reason)
+        raise HoldError(
+            "expected one of: " + ", ".join(sorted(policy.purposes)), field="purpose"
+        )
+    reason = _check_reason(reason)
     scope, qualified = _validate_scope(
         policy,
         purpose,
@@ -269,7 +279,7 @@ def place_hold(
         where=where,
     )
     if until is not None and until < now.date():
-        raise HoldError("--until: expected today or a later date")
+        raise HoldError("expected today or a later date", field="until")
     record_id = str(record[1]) if record else None
     where_text = {k: str(v) for k, v in (where or {}).items()} or None
     row = LegalHold(
@@ -316,13 +326,13 @@ def release_hold(
 ) -> None:
     """Release a hold (it stops holding at once) and write the ledger entry."""
     now = now or datetime.now(UTC)
-    reason = _check_reason("--reason", reason)
+    reason = _check_reason(reason)
     with write_session(engine) as session:
         row = session.get(LegalHold, hold_id)
         if row is None:
-            raise HoldError("ID: no hold with this id (see `governance hold list`)")
+            raise HoldError("no hold with this id (see `governance hold list`)", field="id")
         if row.released_at is not None:
-            raise HoldError("ID: this hold was already released")
+            raise HoldError("this hold was already released", field="id")
         row.released_at = now
         row.released_by = released_by
         row.release_reason = reason

@@ -7,7 +7,6 @@ Routes live in ``ui/routes/`` (one module per job); ``ui/app.py`` assembles them
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,7 +26,6 @@ from governance.ui.access import DSR_DAG, Caller, caller
 from governance.ui.guard import check_same_origin_json
 
 HERE = Path(__file__).parent
-_OPTION = re.compile(r"^--([a-z_-]+): (.*)$", re.S)
 
 #: Authentication first (401 before anything else), then the cross-site check.
 WRITE = [Depends(caller), Depends(check_same_origin_json)]
@@ -65,12 +63,9 @@ def errors(errors: dict[str, str], code: int = 422) -> JSONResponse:
     return JSONResponse({"errors": errors}, status_code=code)
 
 
-def option_error(exc: GovernanceError, fallback: str) -> JSONResponse:
-    """Engine errors name the command-line option ("--months: ..."); the page names its field."""
-    match = _OPTION.match(str(exc))
-    if match:
-        return errors({match.group(1).replace("-", "_"): match.group(2)})
-    return errors({fallback: str(exc)})
+def field_error(exc: GovernanceError, fallback: str) -> JSONResponse:
+    """The engine error under the form field it names (``exc.field``), else under ``fallback``."""
+    return errors({exc.field or fallback: str(exc)})
 
 
 def body_dict(body: Any, field: str = "body") -> dict[str, Any]:

@@ -15,7 +15,7 @@ from governance.policy import load_policy
 from governance.retention.holds import HoldError, place_hold, release_hold
 from governance.ui import pages
 from governance.ui.access import CallerDep
-from governance.ui.web import WRITE, JsonBody, body_dict, option_error, page, store
+from governance.ui.web import WRITE, JsonBody, body_dict, field_error, page, store
 
 HOLD_KINDS = ("record", "subject", "time_range")
 SUBJECT_KINDS = ("email", "phone", "personas_kods", "iban")
@@ -24,7 +24,7 @@ router = APIRouter()
 
 
 def _hold_error(exc: HoldError) -> JSONResponse:
-    return option_error(exc, "hold")
+    return field_error(exc, "hold")
 
 
 @router.get("/holds", response_class=HTMLResponse)
@@ -97,7 +97,7 @@ def _day(field: str, value: Any) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise HoldError(f"--{field}: expected a date YYYY-MM-DD") from None
+        raise HoldError("expected a date YYYY-MM-DD", field=field) from None
 
 
 def _moment(field: str, value: Any) -> datetime | None:
@@ -106,7 +106,7 @@ def _moment(field: str, value: Any) -> datetime | None:
     try:
         moment = datetime.fromisoformat(str(value))
     except ValueError:
-        raise HoldError(f"--{field}: expected a time like 2026-11-20T14:00 (UTC)") from None
+        raise HoldError("expected a time like 2026-11-20T14:00 (UTC)", field=field) from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
@@ -115,21 +115,25 @@ def _hold_scope(body: dict[str, Any]) -> dict[str, Any]:
     ``subject_ref`` here and is never stored or echoed."""
     kind = body.get("kind")
     if kind not in HOLD_KINDS:
-        raise HoldError("--kind: expected one of " + ", ".join(HOLD_KINDS))
+        raise HoldError("expected one of " + ", ".join(HOLD_KINDS), field="kind")
     entity = str(body.get("entity") or "").strip() or None
     if kind == "record":
         record_id = str(body.get("record_id") or "").strip()
         if not entity or not record_id:
-            raise HoldError("--record_id: expected the entity (system.entity) and a record id")
+            raise HoldError(
+                "expected the entity (system.entity) and a record id", field="record_id"
+            )
         return {"record": (entity, record_id)}
     if kind == "subject":
         id_kind = body.get("identifier_kind")
         if id_kind not in SUBJECT_KINDS:
-            raise HoldError("--identifier_kind: expected one of " + ", ".join(SUBJECT_KINDS))
+            raise HoldError(
+                "expected one of " + ", ".join(SUBJECT_KINDS), field="identifier_kind"
+            )
         try:
             ref = subject_ref(id_kind, str(body.get("identifier") or ""))
         except (InvalidIdentifier, GovernanceError, ValueError):
-            raise HoldError(f"--identifier: expected a valid {id_kind}") from None
+            raise HoldError(f"expected a valid {id_kind}", field="identifier") from None
         return {"subject_ref": ref, "entity": entity}
     return {
         "entity": entity,

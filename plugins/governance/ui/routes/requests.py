@@ -21,7 +21,7 @@ from governance.ui.web import (
     JsonBody,
     body_dict,
     errors,
-    option_error,
+    field_error,
     page,
     request_or_404,
     start_run,
@@ -135,8 +135,8 @@ def extend_api(request_id: str, who: CallerDep, body: JsonBody) -> JSONResponse:
         return errors(exc.errors)
     except RequestError as exc:
         return errors({"request": str(exc)}, 409)
-    except GovernanceError as exc:  # deadline rules name the option: "--months: ..."
-        return option_error(exc, "request")
+    except GovernanceError as exc:  # a deadline rule names its field (months)
+        return field_error(exc, "request")
     return JSONResponse({"request_id": view.id, "due": view.due.isoformat()})
 
 
