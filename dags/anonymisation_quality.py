@@ -13,7 +13,7 @@ import logging
 
 from airflow.sdk import Asset, AssetAny, AssetOrTimeSchedule, CronTriggerTimetable, dag, task
 
-from governance.airflow_glue import DEFAULT_ARGS, actor, run_id
+from governance.airflow_glue import DEFAULT_ARGS, actor, call_engine, run_id
 from governance.policy import load_policy
 
 log = logging.getLogger("governance.anonymise")
@@ -44,12 +44,12 @@ def _schedule():
     doc_md=__doc__,
 )
 def anonymisation_quality():
-    @task(retries=0)  # a failed gate is a finding, not a transient fault
+    @task  # a failed gate is a finding (terminal): it fails at once, no retry
     def gate(purpose_id: str, rule_id: str) -> dict:
         from governance.audit.logline import log_decision
         from governance.retention import tasks
 
-        result = tasks.gate(purpose_id, rule_id, run_id=run_id(), actor=actor())
+        result = call_engine(tasks.gate, purpose_id, rule_id, run_id=run_id(), actor=actor())
         log_decision(log, "anonymise.gates", purpose=purpose_id, rule=rule_id, **result)
         return result
 

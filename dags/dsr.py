@@ -17,7 +17,7 @@ from airflow.providers.standard.operators.empty import EmptyOperator
 from airflow.providers.standard.operators.hitl import HITLOperator
 from airflow.sdk import Param, dag, task
 
-from governance.airflow_glue import DEFAULT_ARGS, actor, run_moment
+from governance.airflow_glue import DEFAULT_ARGS, actor, call_engine, run_moment
 from governance.dsr.approval import APPROVAL_OPTIONS
 
 log = logging.getLogger("governance.dsr")
@@ -61,12 +61,12 @@ def _mask_request_identifiers(context) -> None:
     render_template_as_native_obj=False,
 )
 def dsr():
-    @task(retries=0)
+    @task  # a request that may not run is a terminal error: no retry
     def load(params=None) -> dict:
         from governance.audit.logline import log_decision
         from governance.dsr.tasks import load as load_request
 
-        loaded = load_request(params["request_id"], actor())
+        loaded = call_engine(load_request, params["request_id"], actor())
         log_decision(
             log,
             "dsr.load",
@@ -89,7 +89,7 @@ def dsr():
         from governance.audit.logline import log_decision
         from governance.dsr.tasks import locate as locate_in
 
-        found = locate_in(params["request_id"], system)
+        found = call_engine(locate_in, params["request_id"], system)
         log_decision(log, "dsr.locate", request=params["request_id"], **found)
         return found
 
@@ -98,7 +98,7 @@ def dsr():
         from governance.audit.logline import log_decision
         from governance.dsr.tasks import plan as plan_request
 
-        planned = plan_request(params["request_id"], run_moment().date(), run_moment())
+        planned = call_engine(plan_request, params["request_id"], run_moment().date(), run_moment())
         for line in planned["lines"]:
             log_decision(
                 log, "dsr.plan", request=params["request_id"], type=planned["type"], **line
@@ -137,7 +137,7 @@ def dsr():
 
         answer = ti.xcom_pull(task_ids="approve")
         choice = answer["chosen_options"][0] if answer else None
-        done = carry(params["request_id"], choice, actor())
+        done = call_engine(carry, params["request_id"], choice, actor())
         log_decision(
             log,
             "dsr.carry_out",
@@ -155,7 +155,7 @@ def dsr():
 
         if done["rejected"]:
             return {"skipped": "rejected"}
-        checked = verify_request(params["request_id"])
+        checked = call_engine(verify_request, params["request_id"])
         log_decision(log, "dsr.verify", request=params["request_id"], outcome="clean", **checked)
         return checked
 
@@ -166,7 +166,9 @@ def dsr():
 
         if done["rejected"]:
             return {"skipped": "rejected"}
-        answer = respond_to(params["request_id"], done["include_uncertain"], run_moment().date())
+        answer = call_engine(
+            respond_to, params["request_id"], done["include_uncertain"], run_moment().date()
+        )
         log_decision(log, "dsr.respond", request=params["request_id"], **answer)
         return answer
 
@@ -175,7 +177,7 @@ def dsr():
         from governance.audit.logline import log_decision
         from governance.dsr.tasks import record as record_request
 
-        result = record_request(params["request_id"], actor(), {**done, **answer})
+        result = call_engine(record_request, params["request_id"], actor(), {**done, **answer})
         log_decision(log, "dsr.record", request=params["request_id"], **result)
         return result
 

@@ -1,13 +1,14 @@
 """governance_daily: every day, prove the policy is sound and the ledger intact, publish the
 Record of Processing Activities (GDPR Art. 30) and yesterday's audit report, anchor the ledger's
 head outside it, and fail loudly when a data-subject request is overdue or due within 7 days.
-The work is in the engine (``governance.daily``); this file wires it."""
+The work is in the engine (``governance.daily``); this file wires it. A policy problem, a broken
+ledger or a due request is a terminal error: the task fails at once, without retries."""
 
 from __future__ import annotations
 
 from airflow.sdk import Asset, dag, task
 
-from governance.airflow_glue import DEFAULT_ARGS, actor, dpo_notifier, run_moment
+from governance.airflow_glue import DEFAULT_ARGS, actor, call_engine, dpo_notifier, run_moment
 
 ROPA_ASSET = Asset("governance://reports/ropa")
 
@@ -21,51 +22,51 @@ ROPA_ASSET = Asset("governance://reports/ropa")
     doc_md=__doc__,
 )
 def governance_daily():
-    @task(retries=0)  # a policy problem is not transient: fail at once
+    @task
     def lint_policy() -> str:
         """Fail on any policy problem, naming file and line; return the policy version."""
         from governance import daily
 
-        return daily.check_policy()
+        return call_engine(daily.check_policy)
 
-    @task(retries=0)  # nor is a broken ledger
+    @task
     def verify_ledger() -> dict:
         from governance import daily
 
-        return daily.verify_ledger()
+        return call_engine(daily.verify_ledger)
 
     @task(outlets=[ROPA_ASSET])
     def write_ropa(policy_version: str) -> list[str]:
         from governance import daily
 
-        return daily.write_ropa(run_moment().date(), policy_version)
+        return call_engine(daily.write_ropa, run_moment().date(), policy_version)
 
-    @task(retries=0)
+    @task
     def write_audit_report(ledger: dict) -> list[str]:
         """The auditor's report for the previous day, in HTML and Markdown."""
         from governance import daily
 
-        return daily.write_audit_report(run_moment().date())
+        return call_engine(daily.write_audit_report, run_moment().date())
 
-    @task(retries=0)  # a deadline is not a transient problem: show it at once
+    @task
     def watch_deadlines() -> int:
         """Fail when a request is overdue or due within 7 days; e-mail the DPO if SMTP is set."""
         from governance import daily
 
-        return daily.watch_deadlines(run_moment().date(), notify=dpo_notifier())
+        return call_engine(daily.watch_deadlines, run_moment().date(), notify=dpo_notifier())
 
     @task
     def anchor_ledger(recorded: int) -> str:
         """Pin today's ledger head outside the ledger (GOVERNANCE_ANCHOR_DIR)."""
         from governance import daily
 
-        return daily.anchor_ledger(actor(), recorded)
+        return call_engine(daily.anchor_ledger, actor(), recorded)
 
     @task
     def record(policy_version: str, ledger: dict, files: list[str]) -> int:
         from governance import daily
 
-        return daily.record(actor(), policy_version, ledger["entries"], len(files))
+        return call_engine(daily.record, actor(), policy_version, ledger["entries"], len(files))
 
     version = lint_policy()
     ledger = verify_ledger()

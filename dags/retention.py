@@ -11,7 +11,7 @@ from __future__ import annotations
 from airflow.sdk import DAG, Asset, Param, TaskGroup, get_current_context, task
 from airflow.sdk.exceptions import AirflowSkipException
 
-from governance.airflow_glue import DEFAULT_ARGS, actor, run_id, run_moment
+from governance.airflow_glue import DEFAULT_ARGS, actor, call_engine, run_id, run_moment
 from governance.policy import load_policy
 from governance.retention.describe import purpose_doc
 
@@ -36,7 +36,7 @@ def build_retention_dag(purpose) -> DAG:
         def plan(rule_id: str) -> dict:
             from governance.retention import tasks
 
-            return tasks.plan(purpose.id, rule_id, run_moment())
+            return call_engine(tasks.plan, purpose.id, rule_id, run_moment())
 
         @task
         def sweep(rule_id: str, planned: dict) -> dict:
@@ -47,26 +47,27 @@ def build_retention_dag(purpose) -> DAG:
                 raise AirflowSkipException("dry run: stopping after the plan")
             if not planned["actionable"]:
                 return {"removed": 0, "dependants_removed": 0, "files_removed": 0}
-            return tasks.sweep(purpose.id, rule_id, run_moment(), run_id())
+            return call_engine(tasks.sweep, purpose.id, rule_id, run_moment(), run_id())
 
-        @task(retries=0)  # a failed verification is a finding, not a transient error
+        @task  # a failed verification is a finding: terminal, so no retry
         def verify(rule_id: str, planned: dict, swept: dict) -> dict:
             from governance.retention import tasks
 
-            return tasks.verify(purpose.id, rule_id, run_moment(), planned)
+            return call_engine(tasks.verify, purpose.id, rule_id, run_moment(), planned)
 
-        @task(retries=0)  # a failed gate is a finding: recorded as non-compliant, then fails
+        @task  # a failed gate is a finding: recorded as non-compliant, then fails at once
         def gate(rule_id: str, swept: dict) -> dict:
             """Anonymising rules only: prove the anonymised table singles no one out."""
             from governance.retention import tasks
 
-            return tasks.gate(purpose.id, rule_id, run_id=run_id(), actor=actor())
+            return call_engine(tasks.gate, purpose.id, rule_id, run_id=run_id(), actor=actor())
 
         @task
         def record(rule_id: str, planned: dict, swept: dict, verified: dict) -> int:
             from governance.retention import tasks
 
-            return tasks.record(
+            return call_engine(
+                tasks.record,
                 purpose.id,
                 rule_id,
                 run_id=run_id(),
