@@ -164,3 +164,22 @@ def test_readme_documents_the_same_categories_and_identifier_kinds():
     assert table == set(CATEGORIES)
     for kind in IDENTIFIER_KINDS:
         assert f"`{kind}`" in readme
+
+
+@pytest.mark.parametrize(
+    ("schedule", "valid"),
+    [
+        ("@daily", True),
+        ("0 3 * * *", True),
+        ("*/15 6-18 * * MON-FRI", True),
+        ("@fortnightly", False),
+        ("foo bar baz qux quux", False),
+        ("61 3 * * *", False),  # minute out of range
+        ("0 3 * * * *", False),  # six fields: Airflow's cron schedules take five
+        ("0 3 * *", False),
+    ],
+)
+def test_a_schedule_is_a_preset_or_a_cron_expression_croniter_parses(schedule, valid):
+    from governance.policy.lint import _valid_schedule
+
+    assert _valid_schedule(schedule) is valid

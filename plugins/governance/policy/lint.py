@@ -9,13 +9,13 @@ pass, references *into* it are not checked, so one typo does not cascade into a 
 
 from __future__ import annotations
 
-import re
 import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from croniter import croniter
 from pydantic import BaseModel, ValidationError
 
 from governance.policy.models import PolicySettings as Settings
@@ -34,7 +34,6 @@ SCHEDULE_PRESETS = (
     "@quarterly",
     "@yearly",
 )
-_CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,?#LW-]+$")
 DATE_TYPES = ("date", "datetime")
 
 #: Words for values that must come from a fixed list, by the key that holds them.
@@ -488,10 +487,11 @@ class _Unknown(Exception):
 
 
 def _valid_schedule(schedule: str) -> bool:
+    """A preset, or five cron fields that croniter (what Airflow's cron timetables use) parses:
+    ``foo bar baz qux quux`` and ``61 3 * * *`` are not schedules."""
     if schedule.startswith("@"):
         return schedule in SCHEDULE_PRESETS
-    fields = schedule.split()
-    return len(fields) == 5 and all(_CRON_FIELD.match(f) for f in fields)
+    return len(schedule.split()) == 5 and croniter.is_valid(schedule)
 
 
 def _dotted(path: KeyPath) -> str:
