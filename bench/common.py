@@ -152,6 +152,7 @@ class Estate:
         else:
             os.environ.pop("GOVERNANCE_ESTATE_SERVER", None)
             os.environ.pop("GOVERNANCE_ESTATE_DATABASE_PREFIX", None)
+        _settings_changed()
 
 
 @contextmanager
@@ -159,6 +160,7 @@ def _prefix(prefix: str | None) -> Iterator[None]:
     old = os.environ.get("GOVERNANCE_ESTATE_DATABASE_PREFIX")
     if prefix:
         os.environ["GOVERNANCE_ESTATE_DATABASE_PREFIX"] = prefix
+        _settings_changed()
     try:
         yield
     finally:
@@ -166,6 +168,14 @@ def _prefix(prefix: str | None) -> Iterator[None]:
             os.environ.pop("GOVERNANCE_ESTATE_DATABASE_PREFIX", None)
         else:
             os.environ["GOVERNANCE_ESTATE_DATABASE_PREFIX"] = old
+        _settings_changed()
+
+
+def _settings_changed() -> None:
+    """The engine reads its GOVERNANCE_* settings once per process: read them again."""
+    from governance import settings
+
+    settings.reset()
 
 
 def _server_identity(server: str) -> str:

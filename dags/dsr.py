@@ -10,22 +10,20 @@ has uncertain matches) -> carry out -> verify -> respond (package or letter) -> 
 from __future__ import annotations
 
 import logging
-import os
 from datetime import timedelta
 
 from airflow.providers.standard.operators.empty import EmptyOperator
 from airflow.providers.standard.operators.hitl import HITLOperator
 from airflow.sdk import Param, dag, task
 
+from governance import settings
 from governance.airflow_glue import DEFAULT_ARGS, actor, call_engine, run_moment
 from governance.dsr.approval import APPROVAL_OPTIONS
 
 log = logging.getLogger("governance.dsr")
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 #: Who may approve: comma-separated Airflow user names (the simple auth manager's ids).
-DPO_USERS = [
-    u.strip() for u in os.environ.get("GOVERNANCE_DPO_USERS", "dpo").split(",") if u.strip()
-]
+DPO_USERS = list(settings.dpo_users()) or ["dpo"]
 
 
 def _mask_request_identifiers(context) -> None:

@@ -230,6 +230,52 @@ def pytest_report_header(config) -> str:
     return "governance back end: SQLite"
 
 
+#: Variables whose change the engine must see: its settings and its keys' connections.
+_SETTINGS_PREFIXES = ("GOVERNANCE_", "AIRFLOW_CONN_")
+
+
+def _settings_follow(method):
+    """``MonkeyPatch.setenv``/``delenv`` that also make the engine read its settings again."""
+
+    def patched(self, name, *args, **kwargs):
+        result = method(self, name, *args, **kwargs)
+        if str(name).startswith(_SETTINGS_PREFIXES):
+            from governance import settings
+
+            settings.reset()
+        return result
+
+    return patched
+
+
+def _undo_then_reset(method):
+    def patched(self):
+        method(self)
+        from governance import settings
+
+        settings.reset()
+
+    return patched
+
+
+# The engine reads GOVERNANCE_* once per process (governance.settings); tests change the
+# environment with monkeypatch, in any fixture scope, so every such change (and its undoing)
+# starts a fresh read. Patched here once, for every test and fixture.
+pytest.MonkeyPatch.setenv = _settings_follow(pytest.MonkeyPatch.setenv)
+pytest.MonkeyPatch.delenv = _settings_follow(pytest.MonkeyPatch.delenv)
+pytest.MonkeyPatch.undo = _undo_then_reset(pytest.MonkeyPatch.undo)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Iterator[None]:
+    """Each test starts from the environment as it is (direct os.environ writes included)."""
+    from governance import settings
+
+    settings.reset()
+    yield
+    settings.reset()
+
+
 @pytest.fixture(scope="session")
 def airflow_db() -> None:
     """A migrated Airflow metadata DB for this session (dag.test needs one)."""

@@ -12,7 +12,6 @@ The anchor location is ``GOVERNANCE_ANCHOR_DIR`` (a folder or any fsspec URL suc
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -26,7 +25,7 @@ ANCHOR_ENV = "GOVERNANCE_ANCHOR_DIR"
 
 
 def anchor_root() -> UPath:
-    configured = os.environ.get(ANCHOR_ENV)
+    configured = settings.anchor_dir()
     return UPath(configured) if configured else UPath(settings.governance_home() / "anchors")
 
 

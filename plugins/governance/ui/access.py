@@ -10,12 +10,13 @@ manager rather than reading role names keeps this right under the simple and the
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Annotated
 
 from airflow.api_fastapi.core_api.security import GetUserDep
 from fastapi import Depends, HTTPException, Request, status
+
+from governance import settings
 
 DSR_DAG = "dsr"
 DPO_USERS_ENV = "GOVERNANCE_DPO_USERS"
@@ -40,7 +41,7 @@ class Caller:
 
 def dpo_users() -> frozenset[str]:
     """Names from ``GOVERNANCE_DPO_USERS`` (comma-separated); empty means any user role."""
-    return frozenset(u.strip() for u in os.environ.get(DPO_USERS_ENV, "").split(",") if u.strip())
+    return frozenset(settings.dpo_users())
 
 
 def request_token(request: Request) -> str | None:

@@ -9,13 +9,13 @@ address the caller reached this page on.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 
 import httpx
 from fastapi import Request
 
+from governance import settings
 from governance.ui.guard import own_origin
 
 API_URL_ENV = "GOVERNANCE_AIRFLOW_API_URL"
@@ -39,7 +39,7 @@ class RunState:
 
 
 def api_base(request: Request) -> str:
-    configured = os.environ.get(API_URL_ENV)
+    configured = settings.airflow_api_url()
     if configured:
         return configured.rstrip("/")
     root = request.scope.get("root_path", "")
