@@ -8,40 +8,40 @@ A stolen store file alone therefore reveals no identifier.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from governance.connections import get_connection
 from governance.errors import ConfigurationError
+from governance.keys import KeySpec, load_key
 
 KEY_ENV = "GOVERNANCE_REQUEST_KEY"
 KEY_CONN_ID = "governance_request_key"
 
 
-def request_key() -> bytes:
-    key = os.environ.get(KEY_ENV)
-    if not key:
-        try:
-            key = get_connection(KEY_CONN_ID).password
-        except ConfigurationError:
-            key = None
-    if not key:
-        raise ConfigurationError(
-            f"no request encryption key: set {KEY_ENV}, or the password of Airflow connection "
-            f"{KEY_CONN_ID!r}, to a Fernet key (python -c 'from cryptography.fernet import "
-            "Fernet; print(Fernet.generate_key().decode())')"
-        )
+def _is_fernet_key(value: str) -> bool:
     try:
-        Fernet(key.encode("ascii"))
+        Fernet(value.encode("ascii"))
     except (ValueError, UnicodeEncodeError):
-        raise ConfigurationError(
-            f"the request encryption key ({KEY_ENV} / {KEY_CONN_ID}) is not a Fernet key: "
-            "expected 32 url-safe base64-encoded bytes"
-        ) from None
-    return key.encode("ascii")
+        return False
+    return True
+
+
+REQUEST_KEY = KeySpec(
+    name="request_key",
+    connection=KEY_CONN_ID,
+    what="request encryption key",
+    expected="a Fernet key, 32 url-safe base64-encoded bytes",
+    make="python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'",
+    valid=_is_fernet_key,
+)
+
+
+def request_key() -> bytes:
+    """The Fernet key: env ``GOVERNANCE_REQUEST_KEY``, else the password of
+    ``governance_request_key``."""
+    return load_key(REQUEST_KEY)
 
 
 def seal(value: Any) -> bytes:

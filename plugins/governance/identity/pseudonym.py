@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 from collections.abc import Callable
 
-from governance.connections import get_connection
-from governance.errors import ConfigurationError
 from governance.identity.email_address import normalise_email
 from governance.identity.errors import InvalidIdentifier
 from governance.identity.iban import normalise_iban
 from governance.identity.names import name_key
 from governance.identity.personas_kods import normalise_personas_kods
 from governance.identity.phone import normalise_phone
+from governance.keys import KeySpec, load_key
 
 KEY_ENV = "GOVERNANCE_SUBJECT_KEY"
 KEY_CONN_ID = "governance_subject_key"
@@ -39,29 +37,20 @@ NORMALISERS: dict[str, Callable[[str], str]] = {
 }
 
 
+#: The HMAC key: ``GOVERNANCE_SUBJECT_KEY``, else the password of ``governance_subject_key``.
+SUBJECT_KEY = KeySpec(
+    name="subject_key",
+    connection=KEY_CONN_ID,
+    what="subject pseudonym key",
+    expected=f"a random secret of at least {MIN_KEY_BYTES} bytes",
+    make="python -c 'import secrets; print(secrets.token_hex(32))'",
+    valid=lambda value: len(value.encode("utf-8")) >= MIN_KEY_BYTES,
+)
+
+
 def subject_key() -> bytes:
     """The HMAC key: env ``GOVERNANCE_SUBJECT_KEY``, else the password of ``governance_subject_key``."""
-    key = os.environ.get(KEY_ENV)
-    where = f"environment variable {KEY_ENV}"
-    if not key:
-        where = f"the password of Airflow connection {KEY_CONN_ID!r}"
-        try:
-            key = get_connection(KEY_CONN_ID).password
-        except ConfigurationError:
-            key = None
-    if not key:
-        raise ConfigurationError(
-            f"no subject pseudonym key: set {KEY_ENV}, or the password of Airflow connection "
-            f"{KEY_CONN_ID!r} (AIRFLOW_CONN_{KEY_CONN_ID.upper()}); use a random secret of at "
-            f"least {MIN_KEY_BYTES} bytes"
-        )
-    raw = key.encode("utf-8")
-    if len(raw) < MIN_KEY_BYTES:
-        raise ConfigurationError(
-            f"the subject pseudonym key from {where} is too short: it must be at least "
-            f"{MIN_KEY_BYTES} bytes (a random secret, e.g. 32 hex characters)"
-        )
-    return raw
+    return load_key(SUBJECT_KEY)
 
 
 def normalise(kind: str, value: str) -> str:

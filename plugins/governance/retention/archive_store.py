@@ -31,6 +31,7 @@ from governance import settings
 from governance.connections import env_var_name, get_connection
 from governance.errors import ConfigurationError, TerminalError
 from governance.identity import contains_identifier
+from governance.keys import KeySpec, load_key
 from governance.retention import rowcodec
 
 #: Fernet key material: one url-safe base64 key, or several comma-separated (first encrypts).
@@ -78,34 +79,39 @@ def new_archive_key() -> ArchiveKey:
     return Fernet.generate_key()
 
 
+def _is_archive_key(value: str) -> bool:
+    try:
+        _fernet(value.encode())
+    except (ConfigurationError, UnicodeEncodeError):
+        return False
+    return True
+
+
+ARCHIVE_KEY = KeySpec(
+    name="archive_key",
+    connection=KEY_CONNECTION,
+    what="archive key",
+    expected="one or more url-safe base64 Fernet keys (32 bytes each), comma-separated",
+    make="python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+    " (scripts/with-env reads $GOVERNANCE_HOME/archive.key)",
+    valid=_is_archive_key,
+    strip=True,
+)
+
+
 def load_archive_key() -> ArchiveKey:
     """Fernet key(s) from ``GOVERNANCE_ARCHIVE_KEY`` or connection ``governance_archive_key``.
 
     The environment wins. A comma-separated list rotates keys: the first encrypts, all decrypt.
     The key is validated here, so a bad one fails before any record is touched.
     """
-    raw = os.environ.get(KEY_ENV, "").strip()
-    source = KEY_ENV
-    if not raw and os.environ.get(env_var_name(KEY_CONNECTION)):
-        raw = (get_connection(KEY_CONNECTION).password or "").strip()
-        source = f"password of connection {KEY_CONNECTION} ({env_var_name(KEY_CONNECTION)})"
-        if not raw:
-            raise ConfigurationError(f"{source} is empty; expected a Fernet key")
-    if not raw:
-        raise ConfigurationError(
-            f"no archive key: set {KEY_ENV} or the password of the Airflow connection "
-            f"{KEY_CONNECTION} ({env_var_name(KEY_CONNECTION)}); scripts/with-env reads "
-            "$GOVERNANCE_HOME/archive.key"
-        )
-    key = raw.encode()
-    _fernet(key, source)
-    return key
+    return load_key(ARCHIVE_KEY)
 
 
 def archive_root() -> UPath:
     """Where sets live: ``GOVERNANCE_ARCHIVE_URL``, else ``extra.path`` of connection
     ``governance_archive``, else ``$GOVERNANCE_HOME/archive``."""
-    url = os.environ.get(URL_ENV, "").strip()
+    url = settings.archive_url()
     if url:
         return UPath(url)
     if not os.environ.get(env_var_name(ROOT_CONNECTION)):
