@@ -75,8 +75,8 @@ def raw_delete(url: str) -> int:
 def engine_sweep(url: str, batches: tuple[int, int], judged: bool) -> int:
     """The engine's sweep, as the DAG's task runs it (the policy is loaded at parse time and
     cached, so not timed here; connecting and reflecting the table are)."""
+    from governance.holds import Hold, HoldSet
     from governance.policy import load_policy
-    from governance.retention.holds import Hold, HoldSet
     from governance.retention.sweep import SweepOptions, sweep_rule
     from governance.sources import SqlSources
 

@@ -13,9 +13,9 @@ import pytest
 
 from governance.audit.ledger import Ledger
 from governance.cli import main
+from governance.holds import HoldError, HoldSet, active_holds, place_hold
 from governance.identity import subject_ref
 from governance.policy import load_policy
-from governance.retention.holds import HoldError, HoldSet, active_holds, place_hold
 from governance.store import open_store
 
 POLICY = Path(__file__).parents[1] / "retention" / "fixtures" / "estate_policy"

@@ -10,7 +10,7 @@ from conftest import NOW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from governance.retention.holds import HoldSet, active_holds, place_hold
+from governance.holds import HoldSet, active_holds, place_hold
 from governance.retention.sweep import SweepOptions, sweep_rule
 from governance.sources import SqlSources
 from governance.store import open_store

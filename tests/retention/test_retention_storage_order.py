@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from conftest import NOW
 
-from governance.retention.holds import HoldSet
+from governance.holds import HoldSet
 from governance.retention.selection import Selector
 from governance.retention.sweep import SweepOptions, sweep_rule
 from governance.sources import SqlSources

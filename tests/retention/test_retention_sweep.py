@@ -9,12 +9,12 @@ import sqlalchemy as sa
 from conftest import NOW, airflow_uri, lockers_rows
 from sqlalchemy.engine import make_url
 
+from governance.archive.restore import restore_set
+from governance.archive.store import ArchiveStore, archive_root, load_archive_key
 from governance.audit.ledger import Ledger
 from governance.errors import GovernanceError
+from governance.holds import HoldSet, active_holds, place_hold
 from governance.retention import tasks
-from governance.retention.archive_store import ArchiveStore, archive_root, load_archive_key
-from governance.retention.holds import HoldSet, active_holds, place_hold
-from governance.retention.restore import restore_set
 from governance.retention.sweep import SweepOptions, plan_rule, sweep_rule
 from governance.sources import SourceUnavailable, SqlSources
 from governance.store import open_store

@@ -14,15 +14,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from governance.errors import GovernanceError
-from governance.identity import InvalidIdentifier, subject_ref
-from governance.policy import load_policy
-from governance.retention.holds import (
+from governance.holds import (
     HoldError,
     active_holds,
     all_holds,
     place_hold,
     release_hold,
 )
+from governance.identity import InvalidIdentifier, subject_ref
+from governance.policy import load_policy
 from governance.store import open_store
 
 KINDS = ("email", "phone", "personas_kods", "name", "address", "iban")

@@ -23,8 +23,8 @@ from governance.dsr.locate import locate_in_system
 from governance.dsr.package import build_package, outbox_root
 from governance.dsr.plan import DESTRUCTIVE, Decision, decide
 from governance.errors import GovernanceError
+from governance.holds import HoldSet, active_holds
 from governance.policy import Policy, load_policy
-from governance.retention.holds import HoldSet, active_holds
 from governance.sources import SqlSources
 from governance.sources.graph import dependants, depth
 from governance.store import open_store

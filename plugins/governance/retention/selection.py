@@ -20,11 +20,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from governance.holds import HoldSet
 from governance.identity import InvalidIdentifier, subject_ref
 from governance.policy import Policy
 from governance.policy.models import RetentionRule
 from governance.retention.due import DueWindow, due_window
-from governance.retention.holds import HoldSet
 from governance.sources import SqlSources, dependants, governed_entities
 
 

@@ -27,8 +27,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from governance.audit.logline import log_decision
+from governance.holds import HoldSet
 from governance.policy import Policy
-from governance.retention.holds import HoldSet
 from governance.retention.selection import RuleTarget, Selector, resolve
 from governance.sources import SqlSources
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from governance.audit.ledger import Ledger
 from governance.errors import GovernanceError
+from governance.holds import HoldSet, active_holds
 from governance.policy import load_policy
-from governance.retention.holds import HoldSet, active_holds
 from governance.retention.sweep import RuleCounts, SweepOptions, plan_rule, sweep_rule, verify_rule
 from governance.sources import SqlSources
 from governance.store import open_store
@@ -58,7 +58,7 @@ def sweep(
     store = None
     set_id = None
     if rule.action == "archive":
-        from governance.retention.archive_store import ArchiveStore, archive_root, load_archive_key
+        from governance.archive.store import ArchiveStore, archive_root, load_archive_key
 
         store = ArchiveStore(archive_root(), load_archive_key())
         set_id = archive_set_id(purpose_id, rule_id, run_id)

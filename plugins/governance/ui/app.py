@@ -30,10 +30,10 @@ from governance.dsr import requests
 from governance.dsr.package import outbox_root
 from governance.dsr.requests import RequestError, RequestInputError
 from governance.errors import GovernanceError
+from governance.holds import HoldError, place_hold, release_hold
 from governance.identity import InvalidIdentifier, subject_ref
 from governance.policy import load_policy
 from governance.policy.ropa import render_ropa
-from governance.retention.holds import HoldError, place_hold, release_hold
 from governance.store import open_store
 from governance.store.models import REQUEST_TYPES, VERIFICATION_METHODS
 from governance.ui import airflow_api, pages
