@@ -67,7 +67,7 @@ def test_place_list_release_round_trip_with_ledger_entries(store, capsys):
         (["--record", "cams.recordings:1", "--subject-ref", "sr_" + "0" * 32], "argument"),
         (["--record", "lockers.customers:1"], "--record"),  # entity of another purpose
         (["--subject-ref", "anna@example.lv"], "--subject-ref"),
-        (["--from", "2026-10-06T00:00", "--to", "2026-10-05T00:00"], "--from/--to"),
+        (["--from", "2026-10-06T00:00", "--to", "2026-10-05T00:00"], "--from"),
         (["--from", "2026-10-05", "--to", "2026-10-06", "--where", "colour=red"], "--where"),
         (["--record", "cams.recordings:1", "--until", "2001-01-01"], "--until"),
     ],

@@ -37,25 +37,25 @@ def _actor(value: str | None) -> str:
         return "cli"
 
 
-def _moment(option: str, text: str) -> datetime:
+def _moment(field: str, text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise HoldError(f"{option}: expected an ISO time like 2026-11-20T14:00 (UTC)") from None
+        raise HoldError("expected an ISO time like 2026-11-20T14:00 (UTC)", field=field) from None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-def _day(option: str, text: str) -> date:
+def _day(field: str, text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise HoldError(f"{option}: expected a date YYYY-MM-DD") from None
+        raise HoldError("expected a date YYYY-MM-DD", field=field) from None
 
 
 def _record(text: str) -> tuple[str, str]:
     entity, sep, record_id = text.partition(":")
     if not sep or "." not in entity or not record_id:
-        raise HoldError("--record: expected SYSTEM.ENTITY:ID, e.g. cctv.recordings:1234")
+        raise HoldError("expected SYSTEM.ENTITY:ID, e.g. cctv.recordings:1234", field="record_id")
     return entity, record_id
 
 
@@ -64,9 +64,41 @@ def _where(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         field, sep, value = pair.partition("=")
         if not sep or not field:
-            raise HoldError("--where: expected FIELD=VALUE, e.g. camera_id=3")
+            raise HoldError("expected FIELD=VALUE, e.g. camera_id=3", field="where")
         result[field] = value
     return result
+
+
+#: The engine's field names as this command's options (others: ``--`` + the field).
+OPTIONS = {
+    "record_id": "--record",
+    "range_from": "--from",
+    "range_to": "--to",
+    "id": "ID",
+    "hold": "scope (--record, --subject-ref or --from/--to)",
+}
+
+
+def _option(field: str, args: argparse.Namespace) -> str:
+    if field == "entity" and getattr(args, "record", None):
+        return "--record"  # a record hold's entity is the part before the colon
+    return OPTIONS.get(field) or "--" + field.replace("_", "-")
+
+
+def _reporting_fields(handler):
+    """Print an engine error as ``--<option>: message`` (the error carries the field)."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except GovernanceError as exc:
+            if exc.field is None:
+                raise
+            fix = f" ({exc.fix})" if exc.fix else ""
+            print(f"governance hold: {_option(exc.field, args)}: {exc}{fix}", file=sys.stderr)
+            return 2
+
+    return run
 
 
 def _place(args: argparse.Namespace) -> int:
@@ -79,11 +111,11 @@ def _place(args: argparse.Namespace) -> int:
         placed_by=_actor(args.by),
         record=_record(args.record) if args.record else None,
         subject_ref=args.subject_ref,
-        range_from=_moment("--from", args.range_from) if args.range_from else None,
-        range_to=_moment("--to", args.range_to) if args.range_to else None,
+        range_from=_moment("range_from", args.range_from) if args.range_from else None,
+        range_to=_moment("range_to", args.range_to) if args.range_to else None,
         where=_where(args.where) if args.where else None,
         entity=args.entity,
-        until=_day("--until", args.until) if args.until else None,
+        until=_day("until", args.until) if args.until else None,
     )
     print(hold_id)
     return 0
@@ -166,14 +198,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     place.add_argument("--by", help="who places it (default: the login name)")
     place.add_argument("--store", help="governance store URL (default: GOVERNANCE_STORE_URL)")
     place.add_argument("--policy", help="policy folder (default: GOVERNANCE_POLICY)")
-    place.set_defaults(func=_place)
+    place.set_defaults(func=_reporting_fields(_place))
 
     release = actions.add_parser("release", help="release a hold")
     release.add_argument("id")
     release.add_argument("--reason", required=True)
     release.add_argument("--by")
     release.add_argument("--store")
-    release.set_defaults(func=_release)
+    release.set_defaults(func=_reporting_fields(_release))
 
     listing = actions.add_parser("list", help="list active holds (--all: every hold)")
     listing.add_argument("--all", action="store_true")

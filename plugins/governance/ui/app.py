@@ -83,7 +83,9 @@ def _errors(errors: dict[str, str], code: int = 422) -> JSONResponse:
 
 
 def _option_error(exc: GovernanceError, fallback: str) -> JSONResponse:
-    """Engine errors name the command-line option ("--months: ..."); the page names its field."""
+    """An engine error names its field (``exc.field``; older ones "--months: ..." in the text)."""
+    if exc.field:
+        return _errors({exc.field: str(exc)})
     match = _OPTION.match(str(exc))
     if match:
         return _errors({match.group(1).replace("-", "_"): match.group(2)})
