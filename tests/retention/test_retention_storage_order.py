@@ -87,8 +87,8 @@ def test_the_bulk_path_commits_bulk_batch_size_rows_at_a_time(
     deleted = []
     original = BulkDelete._delete
 
-    def spy(self, conn, where):
-        deleted.append(original(self, conn, where))
+    def spy(self, conn, where, memo):
+        deleted.append(original(self, conn, where, memo))
         return deleted[-1]
 
     monkeypatch.setattr(BulkDelete, "_delete", spy)

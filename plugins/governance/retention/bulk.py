@@ -58,7 +58,7 @@ class BulkDelete:
             where.append(sa.not_(self._kept))
         return where
 
-    def _delete(self, conn: sa.Connection, where: list[sa.ColumnElement[bool]]) -> int:
+    def _delete(self, conn: sa.Connection, where: list[sa.ColumnElement[bool]], memo: dict) -> int:
         selector = self.selector
         statement = sa.delete(selector.table).where(*where)
         subjects = self._subject_columns
@@ -68,7 +68,7 @@ class BulkDelete:
             return conn.execute(statement).rowcount
         rows = conn.execute(statement.returning(*returning)).mappings().all()
         if subjects:
-            kept = [row[selector.pk.name] for row in rows if selector.subject_keeper(row)]
+            kept = [row[selector.pk.name] for row in rows if selector.subject_keeper(row, memo)]
             if kept:
                 raise _SubjectKept(kept)
         if self._file_columns:
@@ -76,13 +76,31 @@ class BulkDelete:
             self.remove_files([row[n] for row in rows for n in names if row[n]])
         return len(rows)
 
+    def _subject_rows(self, conn: sa.Connection, where: list, memo: dict) -> list[Any]:
+        """Keys of the rows ``where`` selects that belong to held or restricted subjects: read
+        before the DELETE, in its transaction, so that a range is rarely deleted twice."""
+        selector = self.selector
+        query = sa.select(selector.pk, *self._subject_columns).where(*where)
+        return [
+            row[selector.pk.name]
+            for row in conn.execute(query).mappings()
+            if selector.subject_keeper(row, memo)
+        ]
+
     def _in_transaction(self, conn: sa.Connection, where: Callable[[], list]) -> int:
-        """Run one range in its own transaction, again with the subject's rows kept if it
-        removed any."""
+        """Run one range in its own transaction. With subject holds or restrictions, the
+        range's identifiers are read and hashed first (each value once, remembered for the
+        DELETE's own check), and the range runs again with their rows kept if the DELETE still
+        removed one (a row written in between)."""
         while True:
+            memo: dict[tuple[str, str], str | None] = {}
             try:
                 with conn.begin():
-                    return self._delete(conn, where())
+                    if self._subject_columns:
+                        found = self._subject_rows(conn, where(), memo)
+                        if found:
+                            self._keep(found)
+                    return self._delete(conn, where(), memo)
             except _SubjectKept as found:  # rolled back: nothing of this range was removed
                 self._keep(found.keys)
 

@@ -82,26 +82,43 @@ def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _ref(kind: str, value: str) -> str | None:
-    """A value's subject_ref, once per distinct value (rows repeat their senders and names)."""
+    """A value's subject_ref, once per distinct value while it is recent (rows repeat their
+    senders and names; bounded, so memory stays flat)."""
     try:
         return subject_ref(kind, value)
     except InvalidIdentifier:
         return None
 
 
-def subject_refs_of(policy: Policy, qualified: str, row: Mapping[str, Any]) -> set[str]:
-    """Keyed references of the identifiers in ``row`` (for subject holds); bad values skipped."""
+def _refs(
+    columns: Sequence[tuple[str, str]],
+    row: Mapping[str, Any],
+    memo: dict[tuple[str, str], str | None] | None = None,
+) -> set[str]:
+    """The row's subject_refs; ``memo`` (optional) remembers each value's for the caller."""
     refs = set()
-    for name, column in policy.entity(qualified).identifier_columns().items():
+    for name, kind in columns:
         value = row.get(name)
         if value in (None, ""):
             continue
-        ref = _ref(column.identifier, str(value))
+        key = (kind, str(value))
+        if memo is None:
+            ref = _ref(*key)
+        elif key in memo:
+            ref = memo[key]
+        else:
+            ref = memo[key] = _ref(*key)
         if ref is not None:
             refs.add(ref)
     return refs
+
+
+def subject_refs_of(policy: Policy, qualified: str, row: Mapping[str, Any]) -> set[str]:
+    """Keyed references of the identifiers in ``row`` (for subject holds); bad values skipped."""
+    columns = policy.entity(qualified).identifier_columns()
+    return _refs([(name, column.identifier) for name, column in columns.items()], row)
 
 
 class Selector:
@@ -145,6 +162,7 @@ class Selector:
         )
         self._needs_refs = holds.has_subject_holds() or self.restrictions.has_subject_holds()
         self._primary_keys: dict[str, str] = {}
+        self._identifier_columns: dict[str, list[tuple[str, str]]] = {}
         self._dependants = bool(dependants(policy, target.entity))
         self._sql_holds = sql_holds
         self._held_here = holds.for_entity(target.entity)
@@ -357,17 +375,20 @@ class Selector:
         if not (self.holds or self.restrictions):
             return None
         key = row[self._primary_key(qualified)]
-        refs = subject_refs_of(self.policy, qualified, row) if self._needs_refs else ()
+        refs = _refs(self._identifiers(qualified), row) if self._needs_refs else ()
         if self.holds.covers(qualified, key, anchor=anchor, row=row, subject_refs=refs):
             return "held"
         if self.restrictions.covers(qualified, key, anchor=anchor, row=row, subject_refs=refs):
             return "restricted"
         return None
 
-    def subject_keeper(self, row: Mapping[str, Any]) -> str | None:
+    def subject_keeper(
+        self, row: Mapping[str, Any], memo: dict[tuple[str, str], str | None] | None = None
+    ) -> str | None:
         """:meth:`keeper` for subject holds and restrictions alone, on a row of the rule's entity
-        that holds its identifier columns (all a subject is judged on)."""
-        refs = subject_refs_of(self.policy, self.target.entity, row)
+        that holds its identifier columns (all a subject is judged on). ``memo``: hashes of the
+        values seen so far, kept by the caller for one batch."""
+        refs = _refs(self._identifiers(self.target.entity), row, memo)
         if not refs:
             return None
         if self.holds.covers_subject(self.target.entity, refs):
@@ -375,6 +396,15 @@ class Selector:
         if self.restrictions.covers_subject(self.target.entity, refs):
             return "restricted"
         return None
+
+    def _identifiers(self, qualified: str) -> list[tuple[str, str]]:
+        """``(column, identifier kind)`` of the entity, looked up once."""
+        found = self._identifier_columns.get(qualified)
+        if found is None:
+            columns = self.policy.entity(qualified).identifier_columns()
+            found = [(name, column.identifier) for name, column in columns.items()]
+            self._identifier_columns[qualified] = found
+        return found
 
     def _primary_key(self, qualified: str) -> str:
         """The entity's key column (the data map's lookup is too slow to repeat per row)."""
