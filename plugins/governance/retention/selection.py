@@ -20,7 +20,7 @@ read here and judged row by row.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -82,10 +82,7 @@ def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-@lru_cache(maxsize=4096)
-def _ref(kind: str, value: str) -> str | None:
-    """A value's subject_ref, once per distinct value while it is recent (rows repeat their
-    senders and names; bounded, so memory stays flat)."""
+def _subject_ref(kind: str, value: str) -> str | None:
     try:
         return subject_ref(kind, value)
     except InvalidIdentifier:
@@ -95,6 +92,7 @@ def _ref(kind: str, value: str) -> str | None:
 def _refs(
     columns: Sequence[tuple[str, str]],
     row: Mapping[str, Any],
+    ref: Callable[[str, str], str | None] = _subject_ref,
     memo: dict[tuple[str, str], str | None] | None = None,
 ) -> set[str]:
     """The row's subject_refs; ``memo`` (optional) remembers each value's for the caller."""
@@ -105,13 +103,13 @@ def _refs(
             continue
         key = (kind, str(value))
         if memo is None:
-            ref = _ref(*key)
+            found = ref(*key)
         elif key in memo:
-            ref = memo[key]
+            found = memo[key]
         else:
-            ref = memo[key] = _ref(*key)
-        if ref is not None:
-            refs.add(ref)
+            found = memo[key] = ref(*key)
+        if found is not None:
+            refs.add(found)
     return refs
 
 
@@ -163,6 +161,9 @@ class Selector:
         self._needs_refs = holds.has_subject_holds() or self.restrictions.has_subject_holds()
         self._primary_keys: dict[str, str] = {}
         self._identifier_columns: dict[str, list[tuple[str, str]]] = {}
+        # Each value's subject_ref, once while it is recent (rows repeat their senders and
+        # names); per selector, so per sweep and key, and bounded, so memory stays flat.
+        self._ref = lru_cache(maxsize=4096)(_subject_ref)
         self._dependants = bool(dependants(policy, target.entity))
         self._sql_holds = sql_holds
         self._held_here = holds.for_entity(target.entity)
@@ -375,7 +376,7 @@ class Selector:
         if not (self.holds or self.restrictions):
             return None
         key = row[self._primary_key(qualified)]
-        refs = _refs(self._identifiers(qualified), row) if self._needs_refs else ()
+        refs = _refs(self._identifiers(qualified), row, self._ref) if self._needs_refs else ()
         if self.holds.covers(qualified, key, anchor=anchor, row=row, subject_refs=refs):
             return "held"
         if self.restrictions.covers(qualified, key, anchor=anchor, row=row, subject_refs=refs):
@@ -388,7 +389,7 @@ class Selector:
         """:meth:`keeper` for subject holds and restrictions alone, on a row of the rule's entity
         that holds its identifier columns (all a subject is judged on). ``memo``: hashes of the
         values seen so far, kept by the caller for one batch."""
-        refs = _refs(self._identifiers(self.target.entity), row, memo)
+        refs = _refs(self._identifiers(self.target.entity), row, self._ref, memo)
         if not refs:
             return None
         if self.holds.covers_subject(self.target.entity, refs):
