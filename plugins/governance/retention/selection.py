@@ -264,10 +264,6 @@ class Selector:
             return False
         return True
 
-    def can_delete_in_bulk(self) -> bool:
-        """Kept for callers of the first version: :meth:`judged_in_sql`."""
-        return self.judged_in_sql()
-
     def subject_kept_keys(self, conn: sa.Connection, batch_size: int = 5000) -> list[Any]:
         """Keys of the certainly-due rows a subject hold or restriction covers: their
         identifiers are hashed here, a page of key and identifier columns at a time (SQL cannot
