@@ -8,7 +8,7 @@ HoldSet and of its SQL predicate.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from hypothesis import strategies as st
@@ -82,7 +82,10 @@ def build(shapes: Iterable[dict[str, Any]], prefix: str) -> list[Hold]:
     return [hold(f"{prefix}{i}", **shape) for i, shape in enumerate(shapes)]
 
 
-def _aware(value: datetime) -> datetime:
+def _aware(value: datetime | date) -> datetime:
+    """A datetime anchor as aware UTC; a date anchor is its midnight, UTC."""
+    if not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 

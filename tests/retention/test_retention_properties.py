@@ -6,10 +6,20 @@ database evaluates (the default) and row by row in Python (``sql_holds=False``).
 from __future__ import annotations
 
 from datetime import UTC, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 from conftest import NOW
-from hold_shapes import build, camera_values, covered, minutes_back, range_holds, record_ids
+from dateutil.relativedelta import relativedelta
+from hold_shapes import (
+    build,
+    camera_values,
+    covered,
+    minutes_back,
+    range_holds,
+    record_ids,
+    zones,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -153,3 +163,100 @@ def test_sweep_removes_exactly_the_due_and_free(
     assert left == {i for i, s in state.items() if s != "free"}
     files = {p.name for p in (scenario.files / "cams").iterdir()}
     assert files == {f"{i}.mp4" for i, (_, _, f) in enumerate(rows, start=1) if f and i in left}
+
+
+# -- a date anchor: a day is held when its midnight (UTC) lies in the range --------------------
+BILLING = "lockers.billing"
+invoices = st.lists(
+    st.tuples(
+        st.none() | st.integers(0, 40),  # days before five years ago (none: never due)
+        st.sampled_from([None, 1, 2]),  # customer
+        st.sampled_from(["12.50", "7.00"]),  # amount
+    ),
+    min_size=3,
+    max_size=30,
+)
+narrowing = st.sampled_from(
+    [{}, {"customer_id": "1"}, {"customer_id": "01"}, {"customer_id": "None"}]
+    + [{"amount": "12.50"}, {"amount": "12.5"}, {"amount": "7.00", "customer_id": "2"}]
+)
+
+
+@st.composite
+def day_ranges(draw):
+    """Ranges around the invoices in any zone, often starting or ending at a midnight (UTC) or a
+    minute either side of one."""
+    near_midnight = st.tuples(st.integers(0, 40), st.sampled_from([-1, 0, 1])).map(
+        lambda d: d[0] * 24 * 60 + d[1]
+    )
+    start = draw(near_midnight | st.integers(0, 40 * 24 * 60))
+    length = draw(near_midnight | st.integers(0, 10 * 24 * 60))
+    zone = draw(zones)
+    midnight = FIVE_YEARS_AGO.replace(hour=0, minute=0)
+    begin = (midnight - timedelta(minutes=start)).astimezone(zone)
+    return {
+        "scope_kind": "time_range",
+        "entity": draw(st.sampled_from([BILLING, None])),
+        "range_from": begin,
+        "range_to": begin + timedelta(minutes=length),
+        "where": draw(st.just({}) | narrowing),
+    }
+
+
+FIVE_YEARS_AGO = NOW.replace(year=NOW.year - 5)
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=invoices,
+    shapes=st.lists(day_ranges(), min_size=1, max_size=3),
+    batch=st.integers(1, 5),
+    sql_holds=st.booleans(),
+)
+def test_date_anchors_are_held_by_the_day(scenario, rows, shapes, batch, sql_holds):
+    engine = sa.create_engine(scenario.lockers_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM billing"))
+        conn.execute(sa.text("DELETE FROM customers"))
+        conn.execute(sa.text("INSERT INTO customers (id, full_name) VALUES (1, 'A'), (2, 'B')"))
+    engine.dispose()
+    today = FIVE_YEARS_AGO.date()
+    records = [
+        {
+            "id": i,
+            "customer_id": customer,
+            "amount": Decimal(amount),
+            "invoice_date": None if days is None else today - timedelta(days=days),
+        }
+        for i, (days, customer, amount) in enumerate(rows, start=1)
+    ]
+    scenario.insert(scenario.lockers_url, "billing", records)
+    holds = build(shapes, "h")
+    state = {}
+    for row in records:
+        day = row["invoice_date"]
+        if day is None or not day + relativedelta(years=5) < NOW.date():
+            state[row["id"]] = "not_due"
+        elif covered(holds, BILLING, {**row, "amount": str(row["amount"])}, "invoice_date"):
+            state[row["id"]] = "held"
+        else:
+            state[row["id"]] = "free"
+    sources = SqlSources(scenario.policy)
+    args = (scenario.policy, sources, "parcel_locker", "billing_accounting_law")
+    try:
+        planned = plan_rule(*args, now=NOW, holds=HoldSet(holds), sql_holds=sql_holds)
+        swept = sweep_rule(
+            *args,
+            now=NOW,
+            holds=HoldSet(holds),
+            options=SweepOptions(batch_size=batch, sql_holds=sql_holds),
+        )
+    finally:
+        sources.dispose()
+    count = list(state.values()).count
+    assert (planned.held, planned.actionable) == (count("held"), count("free"))
+    assert (swept.held, swept.removed) == (count("held"), count("free"))
+    left = {r["id"] for r in scenario.rows(scenario.lockers_url, "billing")}
+    assert left == {i for i, s in state.items() if s != "free"}
