@@ -72,8 +72,8 @@ def plan_rule(
             free = selector.count(conn, *due, *([] if kept is None else [sa.not_(kept)]))
             tally.due = tally.actionable = free
             pages = chain(
-                selector.pages(conn, batch_size, band="kept", kept=kept),
-                selector.pages(conn, batch_size, band="boundary"),
+                selector.pages(conn, batch_size, band="kept", kept=kept, slim=True),
+                selector.pages(conn, batch_size, band="boundary", slim=True),
             )
         else:
             pages = selector.pages(conn, batch_size)

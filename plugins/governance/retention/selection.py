@@ -295,7 +295,7 @@ class Selector:
         kept: sa.ColumnElement[bool] | None,
     ) -> sa.Select:
         newest_first = self.target.rule.order == "newest_first"
-        columns = [self.pk, self.anchor, *self.file_columns()] if slim else [self.table]
+        columns = self.judging_columns() if slim else [self.table]
         query = sa.select(*columns, self.sort_key.label("_page_key"))
         if band == "kept":
             query = query.where(*self.certainly_due(), kept)
@@ -326,8 +326,7 @@ class Selector:
         bulk delete removed every row below it (on PostgreSQL the index still holds the deleted
         rows until a vacuum, and walking them cost seconds per page at a million rows).
         ``band="kept"``: the certainly-due rows the predicate ``kept`` selects. ``slim``: rows
-        hold only the key, the anchor and the file columns (enough when nothing is held and
-        nothing hangs off the rows)."""
+        hold only :meth:`judging_columns` (enough to judge and delete a row nothing hangs off)."""
         if band == "kept" and kept is None:
             return
         after = None
@@ -358,6 +357,17 @@ class Selector:
     def count(self, conn: sa.Connection, *conditions: sa.ColumnElement[bool]) -> int:
         query = sa.select(sa.func.count()).select_from(self.table).where(*conditions)
         return int(conn.execute(query).scalar_one())
+
+    def judging_columns(self) -> list[sa.Column]:
+        """What judging a row of a delete needs when nothing hangs off it: the key, the anchor,
+        the file columns, the columns holds and restrictions narrow by, and the identifiers when
+        a subject hold or restriction applies (a page of these costs a fraction of whole rows)."""
+        names = [self.pk.name, self.anchor.name, *(c.name for c in self.file_columns())]
+        for entity_holds in (self._held_here, self._restricted_here):
+            for hold in entity_holds.ranges:
+                names += list(hold.where)
+        names += [c.name for c in self.subject_columns()]
+        return [self.table.c[n] for n in dict.fromkeys(names) if n in self.table.c]
 
     def file_columns(self) -> list[sa.Column]:
         return [

@@ -120,7 +120,7 @@ class _Sweep:
         # anchor already below that bound waits for the next run, and verify reports it).
         # One connection reads a page, then carries out its batch in a transaction of its own
         # (a second connection cost a fifth of a small sweep's time on PostgreSQL).
-        slim = bands[0][0] == "kept" and not selector.keeps_anything()
+        slim = bands[0][0] == "kept"  # the delete needs no more of a row than judging it
         with self.context.engine.connect() as conn:
             for band, kept in bands:
                 pages = selector.pages(conn, options.batch_size, band=band, slim=slim, kept=kept)
