@@ -49,8 +49,8 @@ def _spec():
 def anonymise(url: str) -> tuple[float, int, int]:
     """Carry out the rule on the copy at ``url``: (seconds, rows anonymised, rows suppressed)."""
     from governance.estate import DEFAULT_TODAY
+    from governance.holds import HoldSet
     from governance.policy import load_policy
-    from governance.retention.holds import HoldSet
     from governance.retention.sweep import SweepOptions, sweep_rule
     from governance.sources import SqlSources
 

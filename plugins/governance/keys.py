@@ -2,7 +2,7 @@
 an Airflow connection; checked before use; resolved once per process (with the settings).
 
 Three keys use it: the subject pseudonym key (``identity/pseudonym.py``), the request
-encryption key (``dsr/crypto.py``) and the archive key (``retention/archive_store.py``). Each
+encryption key (``dsr/crypto.py``) and the archive key (``archive/store.py``). Each
 names both places it looked when the key is missing, and where a bad key came from, never the
 key itself.
 """

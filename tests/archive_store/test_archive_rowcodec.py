@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.retention import rowcodec
+from governance.archive import rowcodec
 
 OFFSETS = st.builds(
     timezone,

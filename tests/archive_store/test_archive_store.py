@@ -14,15 +14,15 @@ import pytest
 from cryptography.fernet import Fernet
 from upath import UPath
 
-from governance.errors import ConfigurationError
-from governance.retention import archive_store as archive_module
-from governance.retention.archive_store import (
+from governance.archive import store as archive_module
+from governance.archive.rowcodec import RowCodecError
+from governance.archive.store import (
     ArchiveError,
     ArchiveStore,
     archive_root,
     load_archive_key,
 )
-from governance.retention.rowcodec import RowCodecError
+from governance.errors import ConfigurationError
 
 ROWS = [
     {

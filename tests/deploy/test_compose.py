@@ -193,7 +193,7 @@ def _check_fernet(value: str, monkeypatch) -> None:
 
 
 def _check_archive(value: str, monkeypatch) -> None:
-    from governance.retention.archive_store import load_archive_key
+    from governance.archive.store import load_archive_key
 
     monkeypatch.setenv("GOVERNANCE_ARCHIVE_KEY", value)
     load_archive_key()

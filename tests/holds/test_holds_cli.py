@@ -13,9 +13,9 @@ import pytest
 
 from governance.audit.ledger import Ledger
 from governance.cli import main
+from governance.holds import HoldError, HoldSet, active_holds, place_hold
 from governance.identity import subject_ref
 from governance.policy import load_policy
-from governance.retention.holds import HoldError, HoldSet, active_holds, place_hold
 from governance.store import open_store
 
 POLICY = Path(__file__).parents[1] / "retention" / "fixtures" / "estate_policy"
@@ -67,7 +67,7 @@ def test_place_list_release_round_trip_with_ledger_entries(store, capsys):
         (["--record", "cams.recordings:1", "--subject-ref", "sr_" + "0" * 32], "argument"),
         (["--record", "lockers.customers:1"], "--record"),  # entity of another purpose
         (["--subject-ref", "anna@example.lv"], "--subject-ref"),
-        (["--from", "2026-10-06T00:00", "--to", "2026-10-05T00:00"], "--from/--to"),
+        (["--from", "2026-10-06T00:00", "--to", "2026-10-05T00:00"], "--from"),
         (["--from", "2026-10-05", "--to", "2026-10-06", "--where", "colour=red"], "--where"),
         (["--record", "cams.recordings:1", "--until", "2001-01-01"], "--until"),
     ],

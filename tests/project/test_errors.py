@@ -48,9 +48,9 @@ def test_every_engine_error_is_exactly_one_kind():
 def test_the_kinds_the_glue_relies_on():
     from governance.dsr.tasks import RequestVerificationFailed
     from governance.errors import ConfigurationError
+    from governance.holds import HoldError
     from governance.policy import PolicyError
     from governance.policy.deadlines import DeadlineError
-    from governance.retention.holds import HoldError
     from governance.retention.tasks import AnonymisationGateFailed, RetentionVerificationFailed
     from governance.sources import SourceUnavailable
 

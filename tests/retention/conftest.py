@@ -69,7 +69,23 @@ def lockers_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
         sa.Column("amount", sa.Numeric(10, 2)),
         sa.Column("invoice_date", sa.Date),
     )
-    return {"customers": customers, "notes": notes, "deliveries": deliveries, "billing": billing}
+    messages = sa.Table(
+        "messages",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("recipient_email", sa.Text),
+        sa.Column("recipient_name", sa.Text),
+        sa.Column("channel", sa.Text),
+        sa.Column("sent_at", sa.DateTime, index=True),
+        sa.Column("attachment", sa.Text),
+    )
+    return {
+        "customers": customers,
+        "notes": notes,
+        "deliveries": deliveries,
+        "billing": billing,
+        "messages": messages,
+    }
 
 
 def _declared() -> dict[str, sa.Table]:
@@ -121,6 +137,7 @@ def scenario(tmp_path, monkeypatch, new_database) -> Scenario:
     lockers = new_database("lockers")
     files = tmp_path / "files"
     (files / "cams").mkdir(parents=True)
+    (files / "lockers").mkdir(parents=True)
     for url, build in ((cams, cams_tables), (lockers, lockers_tables)):
         engine = sa.create_engine(url)
         metadata = sa.MetaData()

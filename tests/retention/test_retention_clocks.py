@@ -39,8 +39,8 @@ def _scope_rows(engine: sa.Engine, table: sa.Table, anchor: str, scope) -> list:
 
 @pytest.mark.parametrize("clock", CLOCKS, ids=lambda c: c.strftime("%Y-%m-%dT%H%M"))
 def test_every_rule_takes_exactly_the_due_rows_at_a_month_end(clock, retention_estate):
+    from governance.holds import HoldSet
     from governance.retention import tasks
-    from governance.retention.holds import HoldSet
     from governance.retention.selection import Selector, resolve
     from governance.sources import SqlSources
 

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from governance.holds import HoldSet, active_holds, place_hold
 from governance.policy.periods import add_period
 from governance.retention.due import due_window
-from governance.retention.holds import HoldSet, active_holds, place_hold
 from governance.retention.sweep import SweepOptions, plan_rule, sweep_rule
 from governance.sources import SqlSources
 from governance.store import open_store

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from governance.estate import build_estate, connection_env, estate_urls
 from governance.estate.schema import metadata_for
+from governance.holds import HoldSet
 from governance.policy import load_policy
-from governance.retention.holds import HoldSet
 from governance.retention.sweep import plan_rule, sweep_rule
 from governance.sources import SqlSources
 

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from conftest import NOW
 
-from governance.retention.holds import HoldSet
-from governance.retention.selection import Selector
+from governance.holds import HoldSet
+from governance.retention.bulk import BulkDelete
 from governance.retention.sweep import SweepOptions, sweep_rule
 from governance.sources import SqlSources
 
@@ -57,13 +57,13 @@ def test_bulk_sweep_removes_exactly_the_due_rows_and_their_files(
 ):
     rows, young = _fill_shuffled(scenario)
     ranges = []
-    original = Selector.bulk_delete_range
+    original = BulkDelete._range
 
-    def spy(self, conn, first, count, remove_files=None):
+    def spy(self, dialect, first, count):
         ranges.append((first, count))
-        return original(self, conn, first, count, remove_files)
+        return original(self, dialect, first, count)
 
-    monkeypatch.setattr(Selector, "bulk_delete_range", spy)
+    monkeypatch.setattr(BulkDelete, "_range", spy)
     counts = _sweep(scenario, batch_size=40, storage_order=storage_order)
     assert bool(ranges) == storage_order
     left = {r["id"] for r in scenario.rows(scenario.cams_url, "recordings")}
@@ -85,13 +85,13 @@ def test_the_bulk_path_commits_bulk_batch_size_rows_at_a_time(
     # ``bulk_batch_size`` rows (``batch_size`` when unset).
     rows, young = _fill_shuffled(scenario)
     deleted = []
-    original = Selector.bulk_delete_range
+    original = BulkDelete._delete
 
-    def spy(self, conn, first, count, remove_files=None):
-        deleted.append(original(self, conn, first, count, remove_files))
+    def spy(self, conn, where, memo):
+        deleted.append(original(self, conn, where, memo))
         return deleted[-1]
 
-    monkeypatch.setattr(Selector, "bulk_delete_range", spy)
+    monkeypatch.setattr(BulkDelete, "_delete", spy)
     counts = _sweep(scenario, batch_size=40, bulk_batch_size=bulk_batch_size)
     transactions = [n for n in deleted if n]
     if bulk_batch_size:

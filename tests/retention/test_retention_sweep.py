@@ -9,12 +9,13 @@ import sqlalchemy as sa
 from conftest import NOW, airflow_uri, lockers_rows
 from sqlalchemy.engine import make_url
 
+from governance.archive.restore import restore_set
+from governance.archive.store import ArchiveStore, archive_root, load_archive_key
 from governance.audit.ledger import Ledger
 from governance.errors import GovernanceError
+from governance.holds import HoldSet, active_holds, place_hold
 from governance.retention import tasks
-from governance.retention.archive_store import ArchiveStore, archive_root, load_archive_key
-from governance.retention.holds import HoldSet, active_holds, place_hold
-from governance.retention.restore import restore_set
+from governance.retention.actions.archive import ArchiveConfig
 from governance.retention.sweep import SweepOptions, plan_rule, sweep_rule
 from governance.sources import SourceUnavailable, SqlSources
 from governance.store import open_store
@@ -42,9 +43,10 @@ def _fill_cams(scenario, cameras: int = 4, every_hours: int = 6) -> list[dict]:
     return rows
 
 
-def _sweep(scenario, purpose, rule, **options):
+def _sweep(scenario, purpose, rule, archive_set=None, **options):
     sources = SqlSources(scenario.policy)
     holds = HoldSet(active_holds(open_store(), purpose=purpose, at=NOW))
+    store = ArchiveStore(archive_root(), load_archive_key())
     try:
         return sweep_rule(
             scenario.policy,
@@ -54,7 +56,7 @@ def _sweep(scenario, purpose, rule, **options):
             now=NOW,
             holds=holds,
             options=SweepOptions(**options) if options else None,
-            archive_store=ArchiveStore(archive_root(), load_archive_key()),
+            config=ArchiveConfig(store, archive_set) if archive_set else None,
         )
     finally:
         sources.dispose()

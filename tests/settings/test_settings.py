@@ -97,9 +97,9 @@ def test_a_key_is_resolved_once_per_process(monkeypatch):
 
 
 def test_the_three_keys_share_the_loader():
+    from governance.archive.store import ARCHIVE_KEY
     from governance.dsr.crypto import REQUEST_KEY
     from governance.identity.pseudonym import SUBJECT_KEY
-    from governance.retention.archive_store import ARCHIVE_KEY
 
     assert [s.env for s in (SUBJECT_KEY, REQUEST_KEY, ARCHIVE_KEY)] == [
         "GOVERNANCE_SUBJECT_KEY",

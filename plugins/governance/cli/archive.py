@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from governance.archive.restore import restore_set
+from governance.archive.store import ArchiveStore, archive_root, load_archive_key
 from governance.audit.ledger import Ledger
 from governance.cli.hold import _actor
 from governance.policy import load_policy
-from governance.retention.archive_store import ArchiveStore, archive_root, load_archive_key
-from governance.retention.restore import restore_set
 from governance.store import open_store
 
 

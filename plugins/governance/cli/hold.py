@@ -13,16 +13,16 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from governance.errors import TerminalError
-from governance.identity import InvalidIdentifier, subject_ref
-from governance.policy import load_policy
-from governance.retention.holds import (
+from governance.errors import GovernanceError, TerminalError
+from governance.holds import (
     HoldError,
     active_holds,
     all_holds,
     place_hold,
     release_hold,
 )
+from governance.identity import InvalidIdentifier, subject_ref
+from governance.policy import load_policy
 from governance.store import open_store
 
 KINDS = ("email", "phone", "personas_kods", "name", "address", "iban")
@@ -55,7 +55,7 @@ def _day(field: str, text: str) -> date:
 def _record(text: str) -> tuple[str, str]:
     entity, sep, record_id = text.partition(":")
     if not sep or "." not in entity or not record_id:
-        raise HoldError("expected SYSTEM.ENTITY:ID, e.g. cctv.recordings:1234", field="record")
+        raise HoldError("expected SYSTEM.ENTITY:ID, e.g. cctv.recordings:1234", field="record_id")
     return entity, record_id
 
 
@@ -67,6 +67,38 @@ def _where(pairs: list[str]) -> dict[str, str]:
             raise HoldError("expected FIELD=VALUE, e.g. camera_id=3", field="where")
         result[field] = value
     return result
+
+
+#: The engine's field names as this command's options (others: ``--`` + the field).
+OPTIONS = {
+    "record_id": "--record",
+    "range_from": "--from",
+    "range_to": "--to",
+    "id": "ID",
+    "hold": "scope (--record, --subject-ref or --from/--to)",
+}
+
+
+def _option(field: str, args: argparse.Namespace) -> str:
+    if field == "entity" and getattr(args, "record", None):
+        return "--record"  # a record hold's entity is the part before the colon
+    return OPTIONS.get(field) or "--" + field.replace("_", "-")
+
+
+def _reporting_fields(handler):
+    """Print an engine error as ``--<option>: message`` (the error carries the field)."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except GovernanceError as exc:
+            if exc.field is None:
+                raise
+            fix = f" ({exc.fix})" if exc.fix else ""
+            print(f"governance hold: {_option(exc.field, args)}: {exc}{fix}", file=sys.stderr)
+            return 2
+
+    return run
 
 
 def _place(args: argparse.Namespace) -> int:
@@ -137,7 +169,7 @@ def _subject_ref(args: argparse.Namespace) -> int:
         print(f"type the {args.kind} and press Enter (it is not echoed to logs):", file=sys.stderr)
     value = sys.stdin.readline().strip()
     if not value:
-        raise TerminalError(f"{args.kind}: expected the value on standard input, got nothing")
+        raise TerminalError("expected the value on standard input, got nothing", field="kind")
     try:
         print(subject_ref(args.kind, value))
     except InvalidIdentifier as exc:
@@ -166,14 +198,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     place.add_argument("--by", help="who places it (default: the login name)")
     place.add_argument("--store", help="governance store URL (default: GOVERNANCE_STORE_URL)")
     place.add_argument("--policy", help="policy folder (default: GOVERNANCE_POLICY)")
-    place.set_defaults(func=_place)
+    place.set_defaults(func=_reporting_fields(_place))
 
     release = actions.add_parser("release", help="release a hold")
     release.add_argument("id")
     release.add_argument("--reason", required=True)
     release.add_argument("--by")
     release.add_argument("--store")
-    release.set_defaults(func=_release)
+    release.set_defaults(func=_reporting_fields(_release))
 
     listing = actions.add_parser("list", help="list active holds (--all: every hold)")
     listing.add_argument("--all", action="store_true")

@@ -28,8 +28,8 @@ from governance.dsr.locate import locate_in_system
 from governance.dsr.plan import DESTRUCTIVE, Decision, decide
 from governance.dsr.searchable import searchable_systems
 from governance.errors import TerminalError
+from governance.holds import HoldSet, active_holds
 from governance.policy import Policy, load_policy
-from governance.retention.holds import HoldSet, active_holds
 from governance.sources import SqlSources
 from governance.sources.graph import dependants, depth
 from governance.store import open_store

@@ -67,8 +67,11 @@ class CheckedPolicy:
     problems: list[Problem] = field(default_factory=list)
 
 
-#: Actions the retention engine can carry out.
-EXECUTABLE_ACTIONS = ("delete", "archive", "anonymise")
+def executable_actions() -> tuple[str, ...]:
+    """Actions the retention engine can carry out: the names of its registry."""
+    from governance.retention.actions import names  # names only: no action module is imported
+
+    return names()
 
 
 def check_policy(directory: Path) -> CheckedPolicy:
@@ -345,13 +348,12 @@ class _Linter:
                 )
 
     def check_rule(self, rel: str, here: KeyPath, purpose: Purpose, rule: Any) -> None:
-        if rule.action not in EXECUTABLE_ACTIONS:
+        if rule.action not in executable_actions():
             self.report(
                 rel,
                 (*here, "action"),
-                f"rule '{rule.id}': action '{rule.action}' cannot be carried out yet (the "
-                "anonymisation module has not landed); expected one of: "
-                + ", ".join(EXECUTABLE_ACTIONS),
+                f"rule '{rule.id}': unknown action '{rule.action}'; expected one of: "
+                + ", ".join(executable_actions()),
             )
         try:
             found = self.resolve_entity(rule.entity)

@@ -1,4 +1,4 @@
-"""Which rows of a rule's entity are due, held, blocked or free to go: read-only, batch by batch.
+"""Which rows of a rule's entity are due, held, restricted, blocked or free to go: read-only.
 
 Rows are read in the rule's order (oldest first by default) with keyset pagination on
 ``(anchor, primary key)``, so each batch is one short indexed query whatever the table's size,
@@ -6,26 +6,39 @@ and rows removed by the sweep never shift the next page. Every row is classified
 
 - ``due``: its retention period has run (:mod:`governance.retention.due`);
 - ``held``: due, but a legal hold covers it (or a row that depends on it);
+- ``restricted``: due, but a restriction of processing (Art. 18) covers it or a row that
+  depends on it: it may only be stored;
 - ``blocked``: due, but rows of another entity with a retention rule of their own still point at
   it (the customer whose billing the Accounting Law keeps), so it stays until they go;
-- ``actionable``: due, unheld, unblocked: the sweep removes it with its dependants and files.
+- ``actionable``: due and none of the above: the sweep removes it with its dependants and files.
+
+Holds and restrictions are also a SQL predicate (:meth:`Selector.kept`, built by
+:mod:`governance.holds.sql`): where nothing hangs off the rows, the database can delete
+``due AND NOT kept`` and only the rows ``kept`` selects, and those near the due boundary, are
+read here and judged row by row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any, Literal
 
 import sqlalchemy as sa
 
+from governance.holds import HoldSet
+from governance.holds.sql import AnchorMode, NotExpressible, kept_condition
 from governance.identity import InvalidIdentifier, subject_ref
 from governance.policy import Policy
 from governance.policy.models import RetentionRule
 from governance.retention.due import DueWindow, due_window
-from governance.retention.holds import HoldSet
 from governance.sources import SqlSources, dependants, governed_entities
+
+#: Which due rows a page reads: all of them, those near the boundary (``[certain, possible)``),
+#: or those certainly due that a hold or restriction may keep.
+Band = Literal["all", "boundary", "kept"]
 
 
 @dataclass(frozen=True)
@@ -43,16 +56,17 @@ class RuleTarget:
 
 @dataclass
 class Classified:
-    """One page of rows, sorted into the four classes (rows are plain dicts of the entity)."""
+    """One page of rows, sorted into the five classes (rows are plain dicts of the entity)."""
 
     actionable: list[dict[str, Any]] = field(default_factory=list)
     held: int = 0
+    restricted: int = 0
     blocked: int = 0
     scanned: int = 0
 
     @property
     def due(self) -> int:
-        return len(self.actionable) + self.held + self.blocked
+        return len(self.actionable) + self.held + self.restricted + self.blocked
 
 
 def resolve(policy: Policy, purpose_id: str, rule_id: str, now: datetime) -> RuleTarget:
@@ -64,44 +78,96 @@ def resolve(policy: Policy, purpose_id: str, rule_id: str, now: datetime) -> Rul
     raise KeyError(f"purpose {purpose_id!r} has no retention rule {rule_id!r}; rules: {known}")
 
 
-def subject_refs_of(policy: Policy, qualified: str, row: Mapping[str, Any]) -> set[str]:
-    """Keyed references of the identifiers in ``row`` (for subject holds); bad values skipped."""
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _subject_ref(kind: str, value: str) -> str | None:
+    try:
+        return subject_ref(kind, value)
+    except InvalidIdentifier:
+        return None
+
+
+def _refs(
+    columns: Sequence[tuple[str, str]],
+    row: Mapping[str, Any],
+    ref: Callable[[str, str], str | None] = _subject_ref,
+    memo: dict[tuple[str, str], str | None] | None = None,
+) -> set[str]:
+    """The row's subject_refs; ``memo`` (optional) remembers each value's for the caller."""
     refs = set()
-    for name, column in policy.entity(qualified).identifier_columns().items():
+    for name, kind in columns:
         value = row.get(name)
         if value in (None, ""):
             continue
-        try:
-            refs.add(subject_ref(column.identifier, str(value)))
-        except InvalidIdentifier:
-            continue
+        key = (kind, str(value))
+        if memo is None:
+            found = ref(*key)
+        elif key in memo:
+            found = memo[key]
+        else:
+            found = memo[key] = ref(*key)
+        if found is not None:
+            refs.add(found)
     return refs
 
 
-class Selector:
-    """Reads and classifies the rows of one rule; performs no writes."""
+def subject_refs_of(policy: Policy, qualified: str, row: Mapping[str, Any]) -> set[str]:
+    """Keyed references of the identifiers in ``row`` (for subject holds); bad values skipped."""
+    columns = policy.entity(qualified).identifier_columns()
+    return _refs([(name, column.identifier) for name, column in columns.items()], row)
 
-    def __init__(self, policy: Policy, sources: SqlSources, target: RuleTarget, holds: HoldSet):
+
+class Selector:
+    """Reads and classifies the rows of one rule; performs no writes.
+
+    ``restrictions``: restrictions in force (judged like holds, counted apart). ``sql_holds``:
+    False judges every row in Python even where the holds could be a predicate (the tests run
+    both paths against each other)."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        sources: SqlSources,
+        target: RuleTarget,
+        holds: HoldSet,
+        restrictions: HoldSet | None = None,
+        *,
+        sql_holds: bool = True,
+    ):
         self.policy = policy
         self.sources = sources
         self.target = target
         self.holds = holds
+        self.restrictions = restrictions if restrictions is not None else HoldSet(())
         self.table = sources.table(target.entity)
         self.pk = self.table.c[policy.entity(target.entity).primary_key]
         self.anchor = self.table.c[target.rule.anchor]
+        self.dialect = sources.engine(target.entity.split(".")[0]).dialect.name
         # SQLite keeps datetimes as text in whatever format the writer used; paging on the raw
         # stored text (same order) avoids re-binding a value in a different format, which
         # would skip rows that share an anchor.
-        sqlite = sources.engine(target.entity.split(".")[0]).dialect.name == "sqlite"
-        self._key = sa.type_coerce(self.anchor, sa.String) if sqlite else self.anchor
+        sqlite = self.dialect == "sqlite"
+        self.sort_key = sa.type_coerce(self.anchor, sa.String) if sqlite else self.anchor
         self._governed = governed_entities(policy) - {target.entity}
         is_date = sources.is_date_column(target.entity, target.rule.anchor)
         # A zoned column (timestamptz) returns aware datetimes and is compared with aware bounds.
         aware = isinstance(self.anchor.type, sa.DateTime) and bool(self.anchor.type.timezone)
         self._certain, self._possible = target.window.bounds(date_column=is_date, aware=aware)
-        self._needs_refs = holds.has_subject_holds()
+        self._anchor_mode: AnchorMode = (
+            "sqlite_text" if sqlite else "date" if is_date else "aware" if aware else "naive"
+        )
+        self._needs_refs = holds.has_subject_holds() or self.restrictions.has_subject_holds()
         self._primary_keys: dict[str, str] = {}
+        self._identifier_columns: dict[str, list[tuple[str, str]]] = {}
+        # Each value's subject_ref, once while it is recent (rows repeat their senders and
+        # names); per selector, so per sweep and key, and bounded, so memory stays flat.
+        self._ref = lru_cache(maxsize=4096)(_subject_ref)
         self._dependants = bool(dependants(policy, target.entity))
+        self._sql_holds = sql_holds
+        self._held_here = holds.for_entity(target.entity)
+        self._restricted_here = self.restrictions.for_entity(target.entity)
 
     @property
     def bounds(self) -> tuple[Any, Any]:
@@ -124,23 +190,121 @@ class Selector:
                 conditions.append(sa.not_(sa.and_(*matches)))
         return conditions
 
+    # SQLite keeps datetimes as text in the writer's format ("2026-10-25 12:00:00" from one,
+    # "...12:00:00.000000" from another, a "T" from a third), and text compares by character:
+    # a value stored without fractions sorts below the same moment bound with them, so a row
+    # exactly at the bound would count as certainly due. There the bounds are whole days: any
+    # spelling of a day sorts after the day's own "YYYY-MM-DD" and before the next day's. The
+    # rows of the bound's day are then decided in Python like the rest of the window.
+    def below_certain(self) -> sa.ColumnElement[bool]:
+        if self.dialect == "sqlite":
+            return self.sort_key < _day(self._certain).isoformat()
+        return self.anchor < self._certain
+
+    def from_certain(self) -> sa.ColumnElement[bool]:
+        """The exact complement of :meth:`below_certain` among rows with an anchor."""
+        if self.dialect == "sqlite":
+            return self.sort_key >= _day(self._certain).isoformat()
+        return self.anchor >= self._certain
+
+    def below_possible(self) -> sa.ColumnElement[bool]:
+        if self.dialect == "sqlite":
+            return self.sort_key < (_day(self._possible) + timedelta(days=1)).isoformat()
+        return self.anchor < self._possible
+
+    def certainly_due(self) -> list[sa.ColumnElement[bool]]:
+        """Rows of the rule below the certainly-due bound: every one of them is due."""
+        return [self.anchor.is_not(None), self.below_certain(), *self.scope()]
+
+    # -- holds and restrictions as SQL -----------------------------------------------------
+    def keeps_anything(self) -> bool:
+        """Some hold or restriction in force may cover rows of this entity."""
+        return bool(self._held_here or self._restricted_here)
+
+    def subject_columns(self) -> list[sa.Column]:
+        """The identifier columns a subject hold or restriction is judged on, when one applies
+        here (empty otherwise: nothing to hash)."""
+        if not (self._held_here.subject_refs or self._restricted_here.subject_refs):
+            return []
+        names = self.policy.entity(self.target.entity).identifier_columns()
+        return [self.table.c[name] for name in names if name in self.table.c]
+
+    def kept(self, subject_keys: Sequence[Any] = ()) -> sa.ColumnElement[bool] | None:
+        """A predicate true for every row a hold or restriction may cover (a superset; see
+        :mod:`governance.holds.sql`), None when none can be covered. Subject holds cover the
+        rows whose keys are in ``subject_keys``. Raises NotExpressible."""
+        parts = []
+        for entity_holds in (self._held_here, self._restricted_here):
+            condition = kept_condition(
+                entity_holds,
+                table=self.table,
+                key=self.pk,
+                anchor=self.anchor,
+                mode=self._anchor_mode,
+                subject_keys=subject_keys,
+                dialect=self.dialect,
+            )
+            if condition is not None:
+                parts.append(condition)
+        return sa.or_(*parts) if parts else None
+
+    def judged_in_sql(self) -> bool:
+        """True when the due rows need no per-row judgement beyond the holds and restrictions,
+        and those can be written as a predicate: nothing hangs off the rows (no dependants to
+        remove or to keep the row for), and every hold is expressible on this table."""
+        if self._dependants:
+            return False
+        if not self.keeps_anything():
+            return True
+        if not self._sql_holds:
+            return False
+        try:
+            self.kept()
+        except NotExpressible:
+            return False
+        return True
+
+    def subject_kept_keys(self, conn: sa.Connection, batch_size: int = 5000) -> list[Any]:
+        """Keys of the certainly-due rows a subject hold or restriction covers: their
+        identifiers are hashed here, a page of key and identifier columns at a time (SQL cannot
+        compute a keyed hash). Only the covered keys are kept in memory."""
+        columns = self.subject_columns()
+        if not columns:
+            return []
+        found: list[Any] = []
+        after = None
+        while True:
+            query = sa.select(self.pk, *columns).where(*self.certainly_due())
+            if after is not None:
+                query = query.where(self.pk > after)
+            rows = conn.execute(query.order_by(self.pk).limit(batch_size)).mappings().all()
+            if not rows:
+                return found
+            for row in rows:
+                if self.subject_keeper(row):
+                    found.append(row[self.pk.name])
+            after = rows[-1][self.pk.name]
+
     # -- reading ---------------------------------------------------------------------------
     def _page_query(
         self,
         after: tuple[Any, Any] | None,
         limit: int,
-        from_certain: bool = False,
-        slim: bool = False,
+        band: Band,
+        slim: bool,
+        kept: sa.ColumnElement[bool] | None,
     ) -> sa.Select:
         newest_first = self.target.rule.order == "newest_first"
-        columns = [self.pk, self.anchor, *self._file_columns()] if slim else [self.table]
-        query = sa.select(*columns, self._key.label("_page_key")).where(
-            self.anchor.is_not(None), self.anchor < self._possible
-        )
-        if from_certain:
-            query = query.where(self.anchor >= self._certain)
-        query = query.where(*self.scope())
-        key = sa.tuple_(self._key, self.pk)
+        columns = self.judging_columns() if slim else [self.table]
+        query = sa.select(*columns, self.sort_key.label("_page_key"))
+        if band == "kept":
+            query = query.where(*self.certainly_due(), kept)
+        else:
+            query = query.where(self.anchor.is_not(None), self.below_possible())
+            query = query.where(*self.scope())
+            if band == "boundary":
+                query = query.where(self.from_certain())
+        key = sa.tuple_(self.sort_key, self.pk)
         if after is not None:
             query = query.where(key < after if newest_first else key > after)
         if newest_first:
@@ -152,20 +316,23 @@ class Selector:
         conn: sa.Connection,
         batch_size: int,
         *,
-        from_certain: bool = False,
+        band: Band = "all",
         slim: bool = False,
+        kept: sa.ColumnElement[bool] | None = None,
     ) -> Iterator[list[dict[str, Any]]]:
         """Pages of due rows in the rule's order; stops early once past the due boundary.
 
-        ``from_certain``: only rows from the certainly-due bound on, for the pass after a bulk
-        delete removed every row below it (on PostgreSQL the index still holds the deleted rows
-        until a vacuum, and walking them cost seconds per page at a million rows). ``slim``:
-        rows hold only the key, the anchor and the file columns (enough when nothing is held
-        and nothing hangs off the rows)."""
+        ``band="boundary"``: only rows from the certainly-due bound on, for the pass after a
+        bulk delete removed every row below it (on PostgreSQL the index still holds the deleted
+        rows until a vacuum, and walking them cost seconds per page at a million rows).
+        ``band="kept"``: the certainly-due rows the predicate ``kept`` selects. ``slim``: rows
+        hold only :meth:`judging_columns` (enough to judge and delete a row nothing hangs off)."""
+        if band == "kept" and kept is None:
+            return
         after = None
         oldest_first = self.target.rule.order != "newest_first"
         while True:
-            result = conn.execute(self._page_query(after, batch_size, from_certain, slim))
+            result = conn.execute(self._page_query(after, batch_size, band, slim, kept))
             names = list(result.keys())
             rows = [dict(zip(names, r, strict=True)) for r in result]
             if not rows:
@@ -187,118 +354,64 @@ class Selector:
         certain, name, window = self._certain, self.anchor.name, self.target.window
         return [r for r in rows if r[name] < certain or window.is_due(r[name])]
 
-    def can_delete_in_bulk(self) -> bool:
-        """True when due rows need no per-row judgement: no holds, nothing hangs off them.
-        Then the certainly-due range can be deleted by key range in the database."""
-        return not self.holds and not dependants(self.policy, self.target.entity)
+    def count(self, conn: sa.Connection, *conditions: sa.ColumnElement[bool]) -> int:
+        query = sa.select(sa.func.count()).select_from(self.table).where(*conditions)
+        return int(conn.execute(query).scalar_one())
 
-    def storage_order(self, conn: sa.Connection) -> tuple[int, int, float] | None:
-        """``(first, end, rows per unit)`` of the table's storage when the bulk delete can go in
-        storage order: heap pages on PostgreSQL 14 or later (TID range scans), rowids on SQLite
-        (not for a WITHOUT ROWID table); None otherwise.
+    def judging_columns(self) -> list[sa.Column]:
+        """What judging a row of a delete needs when nothing hangs off it: the key, the anchor,
+        the file columns, the columns holds and restrictions narrow by, and the identifiers when
+        a subject hold or restriction applies (a page of these costs a fraction of whole rows)."""
+        names = [self.pk.name, self.anchor.name, *(c.name for c in self.file_columns())]
+        for entity_holds in (self._held_here, self._restricted_here):
+            for hold in entity_holds.ranges:
+                names += list(hold.where)
+        names += [c.name for c in self.subject_columns()]
+        return [self.table.c[n] for n in dict.fromkeys(names) if n in self.table.c]
 
-        Why: a table is rarely stored in its anchor's order, so batches in anchor order visit
-        one table page per row, where one raw DELETE reads the table once. Measured at a million
-        rows: anchor order 8x slower than the raw DELETE on PostgreSQL, 3.5x on SQLite; runs
-        of consecutive pages or rowids 1.2x to 1.6x."""
-        if conn.dialect.name == "sqlite":
-            rowid = sa.literal_column("rowid")
-            try:  # apart: SQLite reads one end of the table for a lone min() or max()
-                low = conn.execute(sa.select(sa.func.min(rowid)).select_from(self.table)).scalar()
-                high = conn.execute(sa.select(sa.func.max(rowid)).select_from(self.table)).scalar()
-            except sa.exc.OperationalError:  # WITHOUT ROWID
-                return None
-            return (0, 0, 1.0) if low is None else (int(low), int(high) + 1, 1.0)
-        if conn.dialect.name != "postgresql" or conn.dialect.server_version_info < (14,):
-            return None
-        name = conn.dialect.identifier_preparer.format_table(self.table)
-        pages, per_page = conn.execute(
-            sa.text(
-                "SELECT pg_relation_size(CAST(:t AS regclass)) / current_setting('block_size')::int,"
-                " (SELECT reltuples / NULLIF(relpages, 0) FROM pg_class"
-                " WHERE oid = CAST(:t AS regclass))"
-            ),
-            {"t": name},
-        ).one()
-        per_page = float(per_page) if per_page and per_page > 0 else 50.0  # never analysed
-        return 0, int(pages), per_page
-
-    def bulk_delete_range(
-        self, conn: sa.Connection, first: int, count: int, remove_files: Any = None
-    ) -> int:
-        """Delete the certainly-due rows stored in ``[first, first + count)`` of the storage
-        (heap pages on PostgreSQL, rowids on SQLite; see :meth:`storage_order`); the files they
-        name are removed (``remove_files(paths)``) before the transaction commits. Returns the
-        rows deleted."""
-        where = [self.anchor.is_not(None), self.anchor < self._certain, *self.scope()]
-        if conn.dialect.name == "postgresql":
-            where.append(
-                sa.text(
-                    "ctid >= CAST(:_tid_first AS tid) AND ctid < CAST(:_tid_end AS tid)"
-                ).bindparams(_tid_first=f"({first},0)", _tid_end=f"({first + count},0)")
-            )
-        else:
-            rowid = sa.literal_column("rowid")
-            where += [rowid >= first, rowid < first + count]
-        statement = sa.delete(self.table).where(*where)
-        file_columns = self._file_columns()
-        if not file_columns or remove_files is None:
-            return conn.execute(statement).rowcount
-        rows = conn.execute(statement.returning(*file_columns)).all()
-        remove_files([value for row in rows for value in row if value])
-        return len(rows)
-
-    def _file_columns(self) -> list[sa.Column]:
+    def file_columns(self) -> list[sa.Column]:
         return [
             self.table.c[name]
             for name, column in self.policy.entity(self.target.entity).columns.items()
             if column.file
         ]
 
-    def bulk_delete_batch(
-        self, conn: sa.Connection, after: Any, batch_size: int, remove_files: Any = None
-    ) -> tuple[Any, int]:
-        """Delete up to ``batch_size`` certainly-due rows after key ``after`` (oldest first).
-
-        Finds the batch's last key with an index scan, removes the files the range names
-        (``remove_files(paths)``), then deletes the range in one statement; only file paths
-        travel to Python. Returns ``(last key, rows deleted)``; ``(None, n)`` for the last batch.
-        """
-        where = [self.anchor.is_not(None), self.anchor < self._certain]  # [1]: the due bound
-        where += self.scope()
-        key = sa.tuple_(self._key, self.pk)
-        if after is not None:
-            where.append(key > sa.tuple_(*after))
-        boundary = conn.execute(
-            sa.select(self._key, self.pk)
-            .where(*where)
-            .order_by(self.anchor, self.pk)
-            .offset(batch_size - 1)
-            .limit(1)
-        ).first()
-        last = tuple(boundary) if boundary is not None else None
-        if last is not None:
-            # The batch's own end replaces the due bound (it lies below it): SQLite uses one
-            # upper bound for the index range, and with the due bound every batch's DELETE
-            # would scan to the end of the due range, making a sweep quadratic.
-            where[1] = self._key <= last[0]
-            where.append(key <= sa.tuple_(*last))
-        file_columns = self._file_columns()
-        if file_columns and remove_files is not None:
-            # Only the paths that exist travel to Python (most rows of a big table may have none).
-            named = sa.or_(*[column.is_not(None) for column in file_columns])
-            paths = conn.execute(sa.select(*file_columns).where(*where, named)).all()
-            remove_files([value for row in paths for value in row if value])
-        deleted = conn.execute(sa.delete(self.table).where(*where)).rowcount
-        return last, deleted
-
     # -- classifying -----------------------------------------------------------------------
-    def _covering_hold(self, qualified: str, row: Mapping[str, Any], anchor: Any) -> str | None:
-        if not self.holds:
+    def keeper(self, qualified: str, row: Mapping[str, Any], anchor: Any) -> str | None:
+        """``"held"`` or ``"restricted"`` when a hold or a restriction covers the row, else None."""
+        if not (self.holds or self.restrictions):
             return None
-        pk = row[self._primary_key(qualified)]
-        refs = subject_refs_of(self.policy, qualified, row) if self._needs_refs else ()
-        return self.holds.covers(qualified, pk, anchor=anchor, row=row, subject_refs=refs)
+        key = row[self._primary_key(qualified)]
+        refs = _refs(self._identifiers(qualified), row, self._ref) if self._needs_refs else ()
+        if self.holds.covers(qualified, key, anchor=anchor, row=row, subject_refs=refs):
+            return "held"
+        if self.restrictions.covers(qualified, key, anchor=anchor, row=row, subject_refs=refs):
+            return "restricted"
+        return None
+
+    def subject_keeper(
+        self, row: Mapping[str, Any], memo: dict[tuple[str, str], str | None] | None = None
+    ) -> str | None:
+        """:meth:`keeper` for subject holds and restrictions alone, on a row of the rule's entity
+        that holds its identifier columns (all a subject is judged on). ``memo``: hashes of the
+        values seen so far, kept by the caller for one batch."""
+        refs = _refs(self._identifiers(self.target.entity), row, self._ref, memo)
+        if not refs:
+            return None
+        if self.holds.covers_subject(self.target.entity, refs):
+            return "held"
+        if self.restrictions.covers_subject(self.target.entity, refs):
+            return "restricted"
+        return None
+
+    def _identifiers(self, qualified: str) -> list[tuple[str, str]]:
+        """``(column, identifier kind)`` of the entity, looked up once."""
+        found = self._identifier_columns.get(qualified)
+        if found is None:
+            columns = self.policy.entity(qualified).identifier_columns()
+            found = [(name, column.identifier) for name, column in columns.items()]
+            self._identifier_columns[qualified] = found
+        return found
 
     def _primary_key(self, qualified: str) -> str:
         """The entity's key column (the data map's lookup is too slow to repeat per row)."""
@@ -311,35 +424,43 @@ class Selector:
         result = Classified(scanned=len(rows))
         candidates = []
         for row in rows:
-            if self._covering_hold(self.target.entity, row, row[self.anchor.name]):
+            kept = self.keeper(self.target.entity, row, row[self.anchor.name])
+            if kept == "held":
                 result.held += 1
+            elif kept == "restricted":
+                result.restricted += 1
             else:
                 candidates.append(row)
-        blocked_by_rule, held_below = self._blocked_by_dependants(conn, candidates)
+        below = self._kept_by_dependants(conn, candidates)
         for row in candidates:
-            key = row[self.pk.name]
-            if key in held_below:
+            reason = below.get(row[self.pk.name])
+            if reason == "held":
                 result.held += 1
-            elif key in blocked_by_rule:
+            elif reason == "restricted":
+                result.restricted += 1
+            elif reason == "blocked":
                 result.blocked += 1
             else:
                 result.actionable.append(row)
         return result
 
-    def _blocked_by_dependants(
+    def _kept_by_dependants(
         self, conn: sa.Connection, rows: Sequence[dict[str, Any]]
-    ) -> tuple[set[Any], set[Any]]:
-        """Parent keys with governed dependants, and parent keys with held dependants."""
-        governed: set[Any] = set()
-        held: set[Any] = set()
+    ) -> dict[Any, str]:
+        """Parent keys kept by what hangs off them: ``held`` (a held dependant) before
+        ``restricted`` before ``blocked`` (a dependant with a retention rule of its own)."""
+        reasons: dict[Any, str] = {}
         if not rows or not self._dependants:
-            return governed, held
+            return reasons
+        rank = {"held": 0, "restricted": 1, "blocked": 2}
         for root_key, qualified, row in self.dependant_rows(conn, rows, include_governed=True):
             if qualified in self._governed:
-                governed.add(root_key)
-            elif self._covering_hold(qualified, row, None):
-                held.add(root_key)
-        return governed, held
+                reason: str | None = "blocked"
+            else:
+                reason = self.keeper(qualified, row, None)
+            if reason and rank[reason] < rank.get(reasons.get(root_key, ""), 3):
+                reasons[root_key] = reason
+        return reasons
 
     def dependant_rows(
         self,

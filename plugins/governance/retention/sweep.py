@@ -1,57 +1,49 @@
-"""Plan, sweep and verify one retention rule: the engine behind every ``retention__*`` DAG.
+"""Sweep one retention rule: the engine behind every ``retention__*`` DAG's ``sweep`` task.
 
 Safety comes from the order of work inside each batch:
 
-1. classify the page (:mod:`governance.retention.selection`): held and blocked rows are skipped;
-2. ``archive`` only: write the rows, their dependants and their files to the encrypted archive
-   store (a batch object written whole, so a crash leaves either all of it or none);
+1. classify the page (:mod:`governance.retention.selection`): held, restricted and blocked rows
+   are skipped;
+2. the rule's action acts on the rest (:mod:`governance.retention.actions`): ``archive`` writes
+   the rows, their dependants and their files to the encrypted archive (a batch object written
+   whole, so a crash leaves either all of it or none), ``anonymise`` writes their anonymised
+   copies in the same transaction as step 4, ``delete`` does nothing more;
 3. remove the files of the rows and their dependants (a file already gone is fine);
 4. delete dependants, deepest first, then the rows, in ONE source transaction.
 
+Where nothing needs a row in Python (a ``delete`` rule with nothing hanging off its rows, holds
+and restrictions written as a predicate), the certainly-due rows that no hold or restriction may
+keep are deleted wholly in the database first (:mod:`governance.retention.bulk`), and only the
+rows the predicate selects, and those near the due boundary, go through the steps above.
+
 A crash anywhere leaves rows that are still due, so the next run picks them up: nothing is
 deleted twice (it is gone) or missed (it is still there). A crash between 2 and 4 may archive a
-row twice, in two batches of its set; restoring skips rows already present. Each batch
-re-checks every row against the clock and the holds just before deleting it, so a hold placed
-during a sweep is honoured from the next batch on.
+row twice, in two batches of its set; restoring skips rows already present. Holds and
+restrictions are read when the sweep starts: one placed during a sweep holds from the next run
+(every batch re-checks the clock; the ``verify`` task re-reads both).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from governance.audit.logline import log_decision
+from governance.holds import HoldSet
 from governance.policy import Policy
-from governance.retention.holds import HoldSet
-from governance.retention.selection import RuleTarget, Selector, resolve
+from governance.retention import actions
+from governance.retention.actions import Batch, SweepContext
+from governance.retention.bulk import BulkDelete
+from governance.retention.counts import RuleCounts, log_counts
+from governance.retention.plan import plan_rule, verify_rule
+from governance.retention.selection import Band, Selector, resolve
 from governance.sources import SqlSources
 
-log = logging.getLogger("governance.retention")
-
-
-@dataclass(frozen=True)
-class RuleCounts:
-    """What a plan or a sweep found; carries no personal data, so it may cross XCom."""
-
-    due: int = 0
-    held: int = 0
-    blocked: int = 0
-    actionable: int = 0
-    not_due: int = 0
-    removed: int = 0
-    dependants_removed: int = 0
-    files_removed: int = 0
-    batches: int = 0
-    suppressed: int = 0  # anonymise: rows of classes below k or l, removed from the output
-
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
+__all__ = ["RuleCounts", "SweepOptions", "plan_rule", "sweep_rule", "verify_rule"]
 
 
 @dataclass(frozen=True)
@@ -60,48 +52,15 @@ class SweepOptions:
     # Rows per transaction of a delete that runs wholly in the database (the bulk path);
     # None: batch_size. See Defaults.bulk_batch_size.
     bulk_batch_size: int | None = None
-    archive_set: str | None = None  # required for archive rules: where this run's batches go
     # Called after each committed batch with its number; tests use it to simulate a crash.
     after_batch: Callable[[int], None] | None = None
-    # A rule whose rows need no judgement (no hold in force, nothing hangs off them) is
-    # deleted in runs of consecutive heap pages (PostgreSQL) or rowids (SQLite) rather than in
-    # anchor order (see Selector.storage_order); False keeps anchor order.
+    # A rule whose rows need no judgement is deleted in runs of consecutive heap pages
+    # (PostgreSQL) or rowids (SQLite) rather than in anchor order (see BulkDelete.storage_order);
+    # False keeps anchor order.
     storage_order: bool = True
-
-
-def _count_not_due(conn: sa.Connection, selector: Selector) -> int:
-    """Rows with an anchor that is not yet due (never-due rows without anchor are not counted)."""
-    certain, _ = selector.bounds
-    query = sa.select(selector.anchor).where(selector.anchor >= certain)
-    query = query.where(*selector.scope())
-    return sum(1 for (anchor,) in conn.execute(query) if not selector.target.window.is_due(anchor))
-
-
-def plan_rule(
-    policy: Policy,
-    sources: SqlSources,
-    purpose_id: str,
-    rule_id: str,
-    *,
-    now: datetime,
-    holds: HoldSet,
-    batch_size: int = 5000,
-) -> RuleCounts:
-    """Count what a sweep would do, changing nothing."""
-    target = resolve(policy, purpose_id, rule_id, now)
-    selector = Selector(policy, sources, target, holds)
-    due = held = blocked = actionable = 0
-    with sources.engine(target.entity.split(".")[0]).connect() as conn:
-        for page in selector.pages(conn, batch_size):
-            sorted_page = selector.classify(conn, page)
-            due += sorted_page.due
-            held += sorted_page.held
-            blocked += sorted_page.blocked
-            actionable += len(sorted_page.actionable)
-        not_due = _count_not_due(conn, selector)
-    counts = RuleCounts(due=due, held=held, blocked=blocked, actionable=actionable, not_due=not_due)
-    _log("retention.plan", policy, target, counts)
-    return counts
+    # False: with a hold or restriction in force, every due row is read and judged in Python
+    # (the path before holds became a predicate; the tests run both against each other).
+    sql_holds: bool = True
 
 
 def sweep_rule(
@@ -112,152 +71,124 @@ def sweep_rule(
     *,
     now: datetime,
     holds: HoldSet,
+    restrictions: HoldSet | None = None,
     options: SweepOptions | None = None,
-    archive_store: Any = None,
+    config: Any = None,
 ) -> RuleCounts:
-    """Carry out the rule's action on every due, unheld, unblocked row, batch by batch."""
+    """Carry out the rule's action on every due row no hold, restriction or dependant keeps,
+    batch by batch. ``config``: the action's typed config (see ``actions.get(name).configure``;
+    an archive rule needs one naming its set); None: the action's default for the rule."""
     options = options or SweepOptions()
     target = resolve(policy, purpose_id, rule_id, now)
-    action = target.rule.action
-    if action == "archive" and (archive_store is None or not options.archive_set):
-        raise ValueError(
-            f"rule {purpose_id}.{rule_id} archives: pass archive_store and options.archive_set"
-        )
-    selector = Selector(policy, sources, target, holds)
+    action = actions.get(target.rule.action)
+    config = config if config is not None else action.configure(target)
+    selector = Selector(policy, sources, target, holds, restrictions, sql_holds=options.sql_holds)
     system = target.entity.split(".")[0]
     engine = sources.engine(system)
+    context = SweepContext(policy, sources, target, engine, sources.files_root(system))
     with _fewer_checkpoints(engine):
-        return _sweep(policy, sources, target, selector, engine, options, archive_store)
-
-
-def _sweep(policy, sources, target, selector, engine, options, archive_store) -> RuleCounts:
-    system = target.entity.split(".")[0]
-    action = target.rule.action
-    files_root = sources.files_root(system)
-    totals = dict.fromkeys(("due", "held", "blocked", "removed", "dependants", "files"), 0)
-    batches = _next_batch_number(archive_store, options.archive_set) if action == "archive" else 0
-    first_batch = batches
-    anonymiser = None
-    if action == "anonymise":
-        from governance.anonymise.kanon import SqlAnonymiser
-        from governance.identity.pseudonym import subject_key
-
-        anonymiser = SqlAnonymiser(engine, target.rule.anonymise, subject_key())
-
-    bulk = (
-        action == "delete" and selector.can_delete_in_bulk() and target.rule.order != "newest_first"
-    )
-    if bulk:
-
-        def remove(paths: list[str]) -> None:
-            totals["files"] += _remove_files(files_root, paths)
-
-        def done(deleted: int) -> None:
-            nonlocal batches
-            totals["due"] += deleted
-            totals["removed"] += deleted
-            if deleted:
-                batches += 1
-                if options.after_batch:
-                    options.after_batch(batches)
-
-        bulk_batch = options.bulk_batch_size or options.batch_size
-        with engine.connect() as conn:
-            extent = selector.storage_order(conn) if options.storage_order else None
-        if extent is not None:
-            _bulk_in_storage_order(engine, selector, extent, bulk_batch, remove, done)
-        else:
-            after: Any = ()
-            with engine.connect() as conn:
-                while after is not None:
-                    with conn.begin():
-                        after, deleted = selector.bulk_delete_batch(
-                            conn, after or None, bulk_batch, remove
-                        )
-                    done(deleted)
-    # Rows needing judgement: all of them when holds, dependants or files exist; otherwise
-    # only the few near the boundary that the bulk path leaves (it removed every row below
-    # the certainly-due bound, so the pages start there). A row written during the sweep with
-    # an anchor already below that bound waits for the next run, and verify reports it.
-    # One connection reads a page, then carries out its batch in a transaction of its own
-    # (a second connection cost a fifth of a small sweep's time on PostgreSQL).
-    with engine.connect() as conn:
-        for page in selector.pages(conn, options.batch_size, from_certain=bulk, slim=bulk):
-            conn.rollback()  # the page is read: end its snapshot before the batch's transaction
-            with conn.begin():
-                classified = selector.classify(conn, page)
-                totals["due"] += classified.due
-                totals["held"] += classified.held
-                totals["blocked"] += classified.blocked
-                if not classified.actionable:
-                    continue
-                deps = list(selector.dependant_rows(conn, classified.actionable))
-                files = _file_paths(policy, target.entity, classified.actionable, deps)
-                if anonymiser is not None:
-                    # Same transaction as the delete below: a row is either still live or
-                    # already anonymised, never both and never neither.
-                    anonymiser.write_batch(conn, classified.actionable)
-                if action == "archive":
-                    _archive_batch(
-                        archive_store,
-                        options.archive_set,
-                        batches,
-                        target,
-                        classified.actionable,
-                        deps,
-                        files,
-                        files_root,
-                    )
-                totals["files"] += _remove_files(files_root, files)
-                totals["dependants"] += _delete_rows(conn, sources, policy, deps)
-                totals["removed"] += _delete_parents(conn, selector, classified.actionable)
-            batches += 1
-            if options.after_batch:
-                options.after_batch(batches)
-    suppressed = 0
-    if anonymiser is not None:
-        with engine.begin() as conn:
-            suppressed = anonymiser.enforce(conn)
-    counts = RuleCounts(
-        suppressed=suppressed,
-        due=totals["due"],
-        held=totals["held"],
-        blocked=totals["blocked"],
-        actionable=totals["removed"],
-        removed=totals["removed"],
-        dependants_removed=totals["dependants"],
-        files_removed=totals["files"],
-        batches=batches - first_batch,
-    )
-    _log("retention.sweep", policy, target, counts, action=action)
+        counts = _Sweep(context, selector, action.start(context, config), options).run(
+            in_database=action.in_database
+        )
+    log_counts("retention.sweep", policy, target, counts, action=action.name)
     return counts
 
 
-def _bulk_in_storage_order(engine, selector, extent, batch_size, remove, done) -> None:
-    """Delete the certainly-due rows range by range of the table's storage (heap pages or
-    rowids), one transaction each.
+class _Sweep:
+    """One sweep's state: the counts so far and the batch number."""
 
-    A range starts at ``batch_size`` rows' worth and adapts so that a batch deletes about
-    ``batch_size`` rows (shrinking as needed, at most doubling each time). Storage added while
-    the sweep runs is swept too."""
-    first, end, per_unit = extent
-    count = max(1, round(batch_size / per_unit))
-    # One connection for every range, a transaction each: checking a pooled connection out
-    # (and pinging it) per range cost the sweep a fifth of its time at 100,000 rows on PostgreSQL.
-    with engine.connect() as conn:
-        while True:
-            while first < end:
-                with conn.begin():
-                    deleted = selector.bulk_delete_range(conn, first, count, remove)
-                done(deleted)
-                first += count
-                wanted = round(count * batch_size / deleted) if deleted else count * 2
-                count = max(1, min(wanted, count * 2))
-            _, now_end, _ = selector.storage_order(conn) or (first, end, per_unit)
-            conn.rollback()  # storage_order's read began a transaction: end it
-            if now_end <= end:
+    def __init__(self, context: SweepContext, selector: Selector, run: Any, options: SweepOptions):
+        self.context = context
+        self.selector = selector
+        self.acting = run
+        self.options = options
+        self.totals = dict.fromkeys(
+            ("due", "held", "restricted", "blocked", "removed", "dependants", "files"), 0
+        )
+        self.batch = run.first_batch
+
+    def run(self, *, in_database: bool) -> RuleCounts:
+        selector, options = self.selector, self.options
+        oldest_first = self.context.target.rule.order != "newest_first"
+        bands: list[tuple[Band, Any]] = [("all", None)]
+        if in_database and oldest_first and selector.judged_in_sql():
+            kept = self._in_database()
+            bands = [("kept", kept), ("boundary", None)]
+        # Rows needing judgement: every due row when something hangs off them or the action
+        # needs them in Python; otherwise only those a hold or restriction may keep and the few
+        # near the boundary that the database left (a row written during the sweep with an
+        # anchor already below that bound waits for the next run, and verify reports it).
+        # One connection reads a page, then carries out its batch in a transaction of its own
+        # (a second connection cost a fifth of a small sweep's time on PostgreSQL).
+        slim = bands[0][0] == "kept"  # the delete needs no more of a row than judging it
+        with self.context.engine.connect() as conn:
+            for band, kept in bands:
+                pages = selector.pages(conn, options.batch_size, band=band, slim=slim, kept=kept)
+                for page in pages:
+                    conn.rollback()  # the page is read: end its snapshot before the batch's
+                    self._judge_and_act(conn, page)
+        extra = self.acting.finish(self.context.engine)
+        totals = self.totals
+        return RuleCounts(
+            due=totals["due"],
+            held=totals["held"],
+            restricted=totals["restricted"],
+            blocked=totals["blocked"],
+            actionable=totals["removed"],
+            removed=totals["removed"],
+            dependants_removed=totals["dependants"],
+            files_removed=totals["files"],
+            batches=self.batch - self.acting.first_batch,
+            **extra,
+        )
+
+    def _committed(self) -> None:
+        self.batch += 1
+        if self.options.after_batch:
+            self.options.after_batch(self.batch)
+
+    def _in_database(self) -> Any:
+        """Delete the certainly-due rows no hold or restriction may keep; returns the predicate
+        of those it left (holds, restrictions, subjects found) for the judged pass."""
+        root = self.context.files_root
+
+        def remove(paths: list[str]) -> None:
+            self.totals["files"] += _remove_files(root, paths)
+
+        def done(deleted: int) -> None:
+            self.totals["due"] += deleted
+            self.totals["removed"] += deleted
+            if deleted:
+                self._committed()
+
+        bulk = BulkDelete(self.selector, remove)
+        size = self.options.bulk_batch_size or self.options.batch_size
+        with self.context.engine.connect() as conn:
+            extent = bulk.storage_order(conn) if self.options.storage_order else None
+            conn.rollback()
+            if extent is not None:
+                bulk.in_storage_order(conn, extent, size, done)
+            else:
+                bulk.in_anchor_order(conn, size, done)
+        return bulk.kept
+
+    def _judge_and_act(self, conn: sa.Connection, page: list[dict[str, Any]]) -> None:
+        context, selector, totals = self.context, self.selector, self.totals
+        with conn.begin():
+            classified = selector.classify(conn, page)
+            totals["due"] += classified.due
+            totals["held"] += classified.held
+            totals["restricted"] += classified.restricted
+            totals["blocked"] += classified.blocked
+            if not classified.actionable:
                 return
-            end = now_end
+            deps = list(selector.dependant_rows(conn, classified.actionable))
+            files = _file_paths(context.policy, context.target.entity, classified.actionable, deps)
+            self.acting.carry_out(conn, Batch(self.batch, classified.actionable, deps, files))
+            totals["files"] += _remove_files(context.files_root, files)
+            totals["dependants"] += _delete_rows(conn, context.sources, context.policy, deps)
+            totals["removed"] += _delete_parents(conn, selector, classified.actionable)
+        self._committed()
 
 
 #: SQLite: WAL pages between checkpoints during a sweep (SQLite's default is 1,000, 4 MB).
@@ -288,47 +219,7 @@ def _fewer_checkpoints(engine: sa.Engine) -> Iterator[None]:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # busy readers: skipped
 
 
-def verify_rule(
-    policy: Policy,
-    sources: SqlSources,
-    purpose_id: str,
-    rule_id: str,
-    *,
-    now: datetime,
-    holds: HoldSet,
-    planned: RuleCounts,
-) -> tuple[bool, RuleCounts, list[str]]:
-    """Re-query after a sweep: nothing due and free to go remains; nothing not yet due was lost.
-
-    Returns ``(ok, counts now, problems)``; problems are PII-free sentences.
-    """
-    after = plan_rule(policy, sources, purpose_id, rule_id, now=now, holds=holds)
-    problems = []
-    if after.actionable:
-        problems.append(f"{after.actionable} due, unheld records remain")
-    if after.not_due < planned.not_due:
-        problems.append(f"records not yet due fell from {planned.not_due} to {after.not_due}")
-    return not problems, after, problems
-
-
-# -- helpers ----------------------------------------------------------------------------------
-def _log(event: str, policy: Policy, target: RuleTarget, counts: RuleCounts, **extra) -> None:
-    purpose = policy.purpose(target.purpose)
-    log_decision(
-        log,
-        event,
-        purpose=target.purpose,
-        rule=target.rule.id,
-        legal_basis=purpose.legal_basis,
-        entity=target.entity,
-        anchor=target.rule.anchor,
-        period=target.rule.period,
-        **extra,
-        **{k: v for k, v in counts.as_dict().items() if v or k in ("due", "held")},
-        policy_version=policy.version[:12],
-    )
-
-
+# -- helpers -----------------------------------------------------------------------------------
 def _file_paths(
     policy: Policy,
     qualified: str,
@@ -397,24 +288,3 @@ def _delete_keys(conn, table: sa.Table, pk: sa.Column, keys: list[Any]) -> int:
     for start in range(0, len(keys), 500):
         deleted += conn.execute(sa.delete(table).where(pk.in_(keys[start : start + 500]))).rowcount
     return deleted
-
-
-def _next_batch_number(archive_store: Any, set_id: str | None) -> int:
-    if archive_store is None or not set_id:
-        return 0
-    return archive_store.next_batch_number(set_id)
-
-
-def _archive_batch(store, set_id, batch_no, target, rows, deps, files, files_root) -> None:
-    children: dict[str, list[dict[str, Any]]] = {}
-    for _, entity_name, row in deps:
-        children.setdefault(entity_name, []).append(row)
-    blobs = {}
-    if files_root is not None:
-        for relative in files:
-            path = files_root / relative
-            if path.exists():
-                blobs[relative] = path.read_bytes()
-    store.write_batch(
-        set_id, batch_no, entity=target.entity, rows=rows, files=blobs, children=children
-    )

@@ -13,38 +13,38 @@ from typing import Any
 
 from governance.audit.ledger import Ledger
 from governance.errors import TerminalError
+from governance.holds import HoldSet, active_holds, restrictions_in_force
 from governance.policy import load_policy
-from governance.retention.holds import HoldSet, active_holds
+from governance.retention import actions
+from governance.retention.actions.archive import archive_set_id
+from governance.retention.selection import resolve
 from governance.retention.sweep import RuleCounts, SweepOptions, plan_rule, sweep_rule, verify_rule
 from governance.sources import SqlSources
 from governance.store import open_store
 
 log = logging.getLogger("governance.retention")
 
-PAST_TENSE = {"delete": "deleted", "archive": "archived", "anonymise": "anonymised"}
+__all__ = ["archive_set_id", "gate", "plan", "record", "sweep", "verify"]
 
 
 class RetentionVerificationFailed(TerminalError):
     """After a sweep, due and unheld records remain, or records not yet due were lost."""
 
 
-def _holds(purpose_id: str, now: datetime) -> HoldSet:
-    return HoldSet(active_holds(open_store(), purpose=purpose_id, at=now))
-
-
-def archive_set_id(purpose_id: str, rule_id: str, run_id: str) -> str:
-    """A stable, path-safe set id per rule and run (a retried task writes into the same set)."""
-    run_key = re.sub(r"[^a-z0-9_.-]+", "-", run_id.lower()).strip("-") or "run"
-    return f"{purpose_id}/{rule_id}/{run_key}"
+def _kept(purpose_id: str, now: datetime) -> dict[str, HoldSet]:
+    """The holds of the purpose and every restriction in force, read once per task."""
+    store = open_store()
+    return {
+        "holds": HoldSet(active_holds(store, purpose=purpose_id, at=now)),
+        "restrictions": restrictions_in_force(store),
+    }
 
 
 def plan(purpose_id: str, rule_id: str, now: datetime) -> dict[str, int]:
     policy = load_policy()
     sources = SqlSources(policy)
     try:
-        counts = plan_rule(
-            policy, sources, purpose_id, rule_id, now=now, holds=_holds(purpose_id, now)
-        )
+        counts = plan_rule(policy, sources, purpose_id, rule_id, now=now, **_kept(purpose_id, now))
     finally:
         sources.dispose()
     return counts.as_dict()
@@ -54,18 +54,12 @@ def sweep(
     purpose_id: str, rule_id: str, now: datetime, run_id: str, batch_size: int | None = None
 ) -> dict[str, Any]:
     policy = load_policy()
-    rule = next(r for r in policy.purpose(purpose_id).retention if r.id == rule_id)
-    store = None
-    set_id = None
-    if rule.action == "archive":
-        from governance.retention.archive_store import ArchiveStore, archive_root, load_archive_key
-
-        store = ArchiveStore(archive_root(), load_archive_key())
-        set_id = archive_set_id(purpose_id, rule_id, run_id)
+    target = resolve(policy, purpose_id, rule_id, now)
+    action = actions.get(target.rule.action)
+    config = action.configure(target, run_id=run_id)
     options = SweepOptions(
         batch_size=batch_size or policy.defaults.batch_size,
         bulk_batch_size=batch_size or policy.defaults.bulk_batch_size,
-        archive_set=set_id,
     )
     sources = SqlSources(policy)
     try:
@@ -75,22 +69,14 @@ def sweep(
             purpose_id,
             rule_id,
             now=now,
-            holds=_holds(purpose_id, now),
             options=options,
-            archive_store=store,
+            config=config,
+            **_kept(purpose_id, now),
         )
     finally:
         sources.dispose()
-    if store is not None and counts.removed:
-        store.seal(
-            set_id,
-            purpose=purpose_id,
-            rule=rule_id,
-            entity=rule.entity,
-            policy_version=policy.version,
-        )
     result: dict[str, Any] = counts.as_dict()
-    result["archive_set"] = set_id if counts.removed else None
+    result["detail"] = action.complete(config, counts.removed, policy=policy, target=target)
     return result
 
 
@@ -104,8 +90,8 @@ def verify(purpose_id: str, rule_id: str, now: datetime, planned: dict[str, int]
             purpose_id,
             rule_id,
             now=now,
-            holds=_holds(purpose_id, now),
-            planned=RuleCounts(**{k: planned.get(k, 0) for k in RuleCounts().as_dict()}),
+            planned=RuleCounts.from_dict(planned),
+            **_kept(purpose_id, now),
         )
     finally:
         sources.dispose()
@@ -126,14 +112,16 @@ def record(
     swept: dict[str, Any],
     verified: dict[str, int],
 ) -> int:
-    """One ledger entry for the rule's run: what was due, held, removed, under which policy."""
+    """One ledger entry for the rule's run: what was due, held, restricted, removed, under
+    which policy."""
     policy = load_policy()
     rule = next(r for r in policy.purpose(purpose_id).retention if r.id == rule_id)
     counts = {
         "due": planned.get("due", 0),
         "held": planned.get("held", 0),
+        "restricted": planned.get("restricted", 0),
         "blocked": planned.get("blocked", 0),
-        PAST_TENSE[rule.action]: swept.get("removed", 0),
+        actions.get(rule.action).past_tense: swept.get("removed", 0),
         "dependants_removed": swept.get("dependants_removed", 0),
         "files_removed": swept.get("files_removed", 0),
         "suppressed": swept.get("suppressed", 0),
@@ -152,7 +140,7 @@ def record(
             "action": rule.action,
             "anchor": rule.anchor,
             "period": rule.period,
-            "archive_set": swept.get("archive_set"),
+            **(swept.get("detail") or {}),
             "verified": True,
         },
     )

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from governance.audit.ledger import Ledger
 from governance.dsr import requests
 from governance.dsr.requests import RequestView
-from governance.retention.holds import Hold, all_holds
+from governance.holds import Hold, all_holds
 
 RUN_STARTED = "dsr_run_started"
 SOON_DAYS = 7

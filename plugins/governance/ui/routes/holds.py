@@ -10,9 +10,9 @@ from fastapi import APIRouter, status
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from governance.errors import GovernanceError
+from governance.holds import HoldError, place_hold, release_hold
 from governance.identity import InvalidIdentifier, subject_ref
 from governance.policy import load_policy
-from governance.retention.holds import HoldError, place_hold, release_hold
 from governance.ui import pages
 from governance.ui.access import CallerDep
 from governance.ui.web import WRITE, JsonBody, body_dict, field_error, page, store

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from governance.archive.store import ArchiveStore
 from governance.audit.ledger import Ledger
 from governance.policy import Policy
-from governance.retention.archive_store import ArchiveStore
 from governance.sources import SqlSources
 
 

@@ -2,7 +2,7 @@
 
 Each sweep run of an archiving rule writes one *set* (``<purpose>/<rule>/<run>``) of batch
 objects ``batch-NNNNNN.bin``. A batch object holds the rows, the rows that hung off them and their
-files as typed JSON (:mod:`governance.retention.rowcodec`) encrypted with Fernet (AES-128-CBC +
+files as typed JSON (:mod:`governance.archive.rowcodec`) encrypted with Fernet (AES-128-CBC +
 HMAC-SHA256, from ``cryptography``); the set id and batch number are sealed inside, so an object
 moved to another set or number is refused. The plain ``manifest.json`` beside the batches holds
 names and counts only, so auditors can list sets without the key.
@@ -28,11 +28,11 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from upath import UPath
 
 from governance import settings
+from governance.archive import rowcodec
 from governance.connections import env_var_name, get_connection
 from governance.errors import ConfigurationError, TerminalError
 from governance.identity import contains_identifier
 from governance.keys import KeySpec, load_key
-from governance.retention import rowcodec
 
 #: Fernet key material: one url-safe base64 key, or several comma-separated (first encrypts).
 ArchiveKey: TypeAlias = bytes
