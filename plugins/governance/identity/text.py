@@ -48,11 +48,6 @@ def _char(ch: str) -> str:
         return " "
     if ch in DASHES:
         return "-"
-    if ch.isdigit() and not ch.isascii():
-        try:
-            return str(unicodedata.digit(ch))
-        except ValueError:
-            return ch
     if unicodedata.category(ch) == "Cf":  # any other format character is invisible too
         return ""
     return ch

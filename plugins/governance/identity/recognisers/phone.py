@@ -51,8 +51,7 @@ _PREFIXED = re.compile(
     r"(?<![\w+])(?:\( ?)?(?:\+|00) ?371 ?\)?" + _GAP + r"(\d(?:" + _GAP + r"\d){7})(?!\d)(?![.\-/]\d)"
 )
 _NATIONAL = re.compile(
-    r"(?<![\w+\-/@])(?<!\d[.,])(?<!\b\d{4} )([26]\d(?:" + _GAP + r"\d){6})"
-    r"(?!\w)(?![.,\-/]\d)(?!-\w)(?! \d{4}(?!\d))"
+    r"(?<![\w+\-/@])(?<!\d[.,])([26]\d(?:" + _GAP + r"\d){6})(?!\w)(?![.,\-/]\d)(?!-\w)"
 )
 _CUE = re.compile(
     r"t[āa]lr|tel|mob|phone|zvan|call|numur|sms|whatsapp|kontakt|sazin|number|cell|fax",
@@ -61,9 +60,12 @@ _CUE = re.compile(
 #: Words before a number that make it a reference, not a phone (invoice, order, contract no.).
 _REFERENCE = re.compile(
     r"(?:\bnr\.?|\bno\.|#|\bid|rēķin\w*|rekin\w*|invoice|order|pasūtījum\w*|pasutijum\w*"
-    r"|līgum\w*|ligum\w*|sūtījum\w*|sutijum\w*|tracking|konts|account)(?: nr\.?)?:? ?$",
+    r"|līgum\w*|ligum\w*|sūtījum\w*|sutijum\w*|tracking)(?: nr\.?)?:? ?$",
     re.IGNORECASE,
 )
+_GROUPS_OF_FOUR = re.compile(r"\d{4} \d{4}")
+_FOUR_AFTER = re.compile(r" \d{4}(?!\d)")
+_FOUR_BEFORE = re.compile(r"(?<!\d)\d{4} $")
 _AMOUNT_AFTER = re.compile(r" ?(?:,\d|eur\b|€|euro|eiro|usd|\$|ls\b|lvl)", re.IGNORECASE)
 _AMOUNT_BEFORE = re.compile(r"(?:€|eur|usd|\$|summa|sum|amount|total|kopā) ?:? ?$", re.IGNORECASE)
 
@@ -121,6 +123,10 @@ def find(text: str) -> Iterator[Span]:
             continue
         if _REFERENCE.search(text, max(0, start - 12), start):
             continue
+        if _GROUPS_OF_FOUR.fullmatch(raw) and (
+            _FOUR_AFTER.match(text, end) or _FOUR_BEFORE.search(text, max(0, start - 6), start)
+        ):
+            continue  # two groups of a longer run of four-digit groups (a card, an account)
         if looks_like_date(raw) and not cue_before(_CUE, text, start):
             continue
         yield Span(KIND, start, end)
