@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 from governance.anonymise.hierarchies import generalise, top_level
 from governance.anonymise.scrub import scrub
+from governance.identity.recognisers import People
 from governance.policy.models import AnonymisationSpec
 
 
@@ -67,11 +68,13 @@ def transform_row(
     key: bytes,
     levels: Mapping[str, int] | None = None,
     known: Sequence[str] = (),
+    people: People | None = None,
 ) -> dict[str, Any]:
     """One source row -> one anonymised row (the output columns, in order).
 
-    ``known``: names and addresses that belong to the record (its own identifier columns are
-    added here), scrubbed out of free text wherever they appear.
+    ``known``: names and addresses that belong to the record (its own dropped columns are
+    added here); ``people``: the persons the record links to. Both are scrubbed out of free
+    text in every case form, with everything else the recognisers find.
     """
     levels = levels or {}
     names = [str(row[c]) for c in spec.drop if isinstance(row.get(c), str)] + list(known)
@@ -83,10 +86,10 @@ def transform_row(
     for column in spec.keep:
         out[column] = row.get(column)
     for column in spec.scrub:
-        out[column] = scrub(row.get(column), names)
+        out[column] = scrub(row.get(column), names, people)
     if spec.sensitive:
         value = row.get(spec.sensitive)
-        out[spec.sensitive] = scrub(value, names) if isinstance(value, str) else value
+        out[spec.sensitive] = scrub(value, names, people) if isinstance(value, str) else value
     return {column: out[column] for column in spec.output_columns()}
 
 
@@ -155,9 +158,16 @@ def anonymise_frame(
 class SqlAnonymiser:
     """Writes anonymised rows into the rule's target table and enforces k and l in SQL."""
 
-    def __init__(self, engine: sa.Engine, spec: AnonymisationSpec, key: bytes) -> None:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        spec: AnonymisationSpec,
+        key: bytes,
+        people: People | None = None,
+    ) -> None:
         self.spec = spec
         self.key = key
+        self.people = people
         metadata = sa.MetaData()
         self.table = sa.Table(
             spec.target_table,
@@ -166,11 +176,21 @@ class SqlAnonymiser:
         )
         metadata.create_all(engine, checkfirst=True)
 
+    @classmethod
+    def for_rule(cls, policy, engine: sa.Engine, rule) -> SqlAnonymiser:
+        """The anonymiser of a retention rule: its spec, the subject key, and the persons its
+        entity's rows link to (read once per sweep), whose names the scrub removes."""
+        from governance.anonymise.linked import linked_people
+        from governance.identity.pseudonym import subject_key
+
+        people = linked_people(policy, engine, rule.entity)
+        return cls(engine, rule.anonymise, subject_key(), people=people)
+
     def write_batch(self, conn: sa.Connection, rows: Iterable[Mapping[str, Any]]) -> int:
         values = [
             {
                 k: (None if v is None else str(v))
-                for k, v in transform_row(r, self.spec, self.key).items()
+                for k, v in transform_row(r, self.spec, self.key, people=self.people).items()
             }
             for r in rows
         ]

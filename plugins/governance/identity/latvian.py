@@ -33,9 +33,16 @@ _ALTERNATIONS = {"t": "s", "d": "z", "p": "pj", "b": "bj", "m": "mj", "v": "vj",
 NOMINAL_ENDINGS = ("s", "a", "u", "am", "ai", "as", "i", "im", "e", "es", "ei", "em", "um", "iem")
 
 
+#: Letters that lose no mark to NFKD but are written for a base letter (after case folding).
+_TRANSLITERATE = str.maketrans(
+    {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i", "ŧ": "t"}
+)
+
+
 def fold(word: str) -> str:
-    """Lower case, diacritics dropped, nothing but letters: ``'Bērziņš'`` -> ``'berzins'``."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    """Lower case, diacritics dropped, nothing but letters: ``'Bērziņš'`` -> ``'berzins'``
+    (``'LİGA'`` and ``'lıga'`` -> ``'liga'`` too)."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold().translate(_TRANSLITERATE))
     return "".join(ch for ch in decomposed if ch.isalpha() and not unicodedata.combining(ch))
 
 

@@ -140,9 +140,8 @@ def _sweep(policy, sources, target, selector, engine, options, archive_store) ->
     anonymiser = None
     if action == "anonymise":
         from governance.anonymise.kanon import SqlAnonymiser
-        from governance.identity.pseudonym import subject_key
 
-        anonymiser = SqlAnonymiser(engine, target.rule.anonymise, subject_key())
+        anonymiser = SqlAnonymiser.for_rule(policy, engine, target.rule)
 
     bulk = (
         action == "delete" and selector.can_delete_in_bulk() and target.rule.order != "newest_first"

@@ -27,7 +27,7 @@ mention matching and the corpus benchmark all call it.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from governance.identity.recognisers import (
     address,
@@ -62,7 +62,9 @@ __all__ = ["KINDS", "MODULES", "Examples", "People", "Span", "recognise"]
 
 
 def recognise(
-    text: str, people: People | None = None, kinds: Collection[str] | None = None
+    text: str,
+    people: People | Sequence[People] | None = None,
+    kinds: Collection[str] | None = None,
 ) -> list[Span]:
     """Non-overlapping spans of personal data in ``text``, in text order, with offsets into
     ``text`` as written. ``people``: known persons whose names and addresses count too;
@@ -75,8 +77,9 @@ def recognise(
     found: list[Span] = []
     for module in MODULES:
         found.extend(module.find(canon))
-    if people:
-        found.extend(people.find(canon))
+    for index in (people,) if isinstance(people, People) else (people or ()):
+        if index:
+            found.extend(index.find(canon))
     if kinds is not None:
         found = [span for span in found if span.kind in kinds]
     spans: list[Span] = []
