@@ -42,10 +42,18 @@ class Recogniser(Protocol):
         ...
 
 
+_BOUNDARY = re.compile(r".*(?:[!?;]|\.\s+(?=[A-ZĀČĒĢĪĶĻŅŠŪŽ])|\d)", re.DOTALL)
+
+
 def cue_before(cue: re.Pattern[str], text: str, start: int, window: int = 30) -> bool:
-    """True if ``cue`` occurs in the ``window`` characters before ``start`` ("tālr." before a
-    number makes it a phone, "Nr." an invoice number)."""
-    return cue.search(text, max(0, start - window), start) is not None
+    """True if ``cue`` occurs in the ``window`` characters before ``start`` within the same
+    sentence and with no other number in between ("tālr." before a number makes it a phone,
+    "auto" a plate), so a phone word of an earlier sentence does not reach a date."""
+    begin = max(0, start - window)
+    boundary = _BOUNDARY.match(text, begin, start)
+    if boundary is not None:
+        begin = boundary.end()
+    return cue.search(text, begin, start) is not None
 
 
 #: Not glued to a word, a sign, or the digits of a decimal or dotted number before it.
