@@ -15,8 +15,6 @@ Two paths with one rule set:
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,8 +22,9 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from governance.anonymise.hierarchies import generalise, top_level
-from governance.anonymise.scrub import scrub
+from governance.anonymise.hierarchies import top_level
+from governance.anonymise.techniques import RowContext, configured
+from governance.anonymise.techniques.pseudonymise import pseudonym  # noqa: F401 (re-exported)
 from governance.identity.recognisers import People
 from governance.policy.models import AnonymisationSpec
 
@@ -56,12 +55,6 @@ class Report:
         }
 
 
-def pseudonym(value: Any, key: bytes) -> str:
-    """A keyed, stable stand-in for a key value (HMAC-SHA256; never a plain hash)."""
-    message = b"anonymise\x00" + str(value).encode("utf-8")
-    return "p_" + hmac.new(key, message, hashlib.sha256).hexdigest()[:24]
-
-
 def transform_row(
     row: Mapping[str, Any],
     spec: AnonymisationSpec,
@@ -70,26 +63,18 @@ def transform_row(
     known: Sequence[str] = (),
     people: People | None = None,
 ) -> dict[str, Any]:
-    """One source row -> one anonymised row (the output columns, in order).
+    """One source row -> one anonymised row (the output columns, in order), by the techniques
+    of :mod:`governance.anonymise.techniques` the spec configures.
 
     ``known``: names and addresses that belong to the record (its own dropped columns are
     added here); ``people``: the persons the record links to. Both are scrubbed out of free
     text in every case form, with everything else the recognisers find.
     """
-    levels = levels or {}
     names = [str(row[c]) for c in spec.drop if isinstance(row.get(c), str)] + list(known)
+    context = RowContext(row=row, key=key, levels=levels or {}, names=names, people=people)
     out: dict[str, Any] = {}
-    for source, target in spec.pseudonymise.items():
-        out[target] = pseudonym(row.get(source), key)
-    for column, kind in spec.generalise.items():
-        out[column] = generalise(kind, row.get(column), levels.get(column, 0))
-    for column in spec.keep:
-        out[column] = row.get(column)
-    for column in spec.scrub:
-        out[column] = scrub(row.get(column), names, people)
-    if spec.sensitive:
-        value = row.get(spec.sensitive)
-        out[spec.sensitive] = scrub(value, names, people) if isinstance(value, str) else value
+    for technique, config in configured(spec):
+        technique.apply(config, context, out)
     return {column: out[column] for column in spec.output_columns()}
 
 
