@@ -45,10 +45,10 @@ _PEOPLE: dict[str, People] = {}
 _PEOPLE_LOCK = threading.Lock()
 
 
-def register_people(people: People) -> str:
+def register_people(people: People, ref: str | None = None) -> str:
     """Make known persons available to a frame's gate by an opaque reference (frames have no
     database to read them from); the reference, never a name, goes into the expectation."""
-    ref = uuid.uuid4().hex
+    ref = ref or uuid.uuid4().hex
     with _PEOPLE_LOCK:
         _PEOPLE[ref] = people
     return ref
@@ -57,6 +57,28 @@ def register_people(people: People) -> str:
 def release_people(ref: str) -> None:
     with _PEOPLE_LOCK:
         _PEOPLE.pop(ref, None)
+
+
+_PEOPLE_READ: dict[tuple[str, str], tuple[float, People]] = {}
+#: How long a read of the linked persons serves the next column of the same validation.
+PEOPLE_FRESH_SECONDS = 10.0
+
+
+def _people_of(execution_engine, connection, tables: list[dict]) -> People:
+    """The linked persons, read once per validation rather than once per text column."""
+    import json
+    import time
+
+    key = (str(execution_engine.engine.url), json.dumps(tables, sort_keys=True))
+    with _PEOPLE_LOCK:
+        cached = _PEOPLE_READ.get(key)
+        if cached is not None and time.monotonic() - cached[0] < PEOPLE_FRESH_SECONDS:
+            return cached[1]
+    people = read_people(connection, tables)
+    with _PEOPLE_LOCK:
+        _PEOPLE_READ.clear()  # one entry: never a growing store of names
+        _PEOPLE_READ[key] = (time.monotonic(), people)
+    return people
 
 
 def _holds_personal_data(value: Any, people: People | None) -> bool:
@@ -307,7 +329,9 @@ class TablePersonalDataRows(TableMetricProvider):
         )
         found = 0
         with execution_engine.engine.connect() as connection:
-            people = read_people(connection, metric_value_kwargs.get("people") or [])
+            people = _people_of(
+                execution_engine, connection, metric_value_kwargs.get("people") or []
+            )
             result = connection.execution_options(yield_per=STREAM_BATCH).execute(query)
             for value, n in result:
                 if _holds_personal_data(value, people or None):
