@@ -15,6 +15,7 @@ from pathlib import Path
 
 from governance.errors import GovernanceError
 from governance.identity import InvalidIdentifier, subject_ref
+from governance.identity import kinds as identifier_kinds
 from governance.policy import load_policy
 from governance.retention.holds import (
     HoldError,
@@ -25,7 +26,7 @@ from governance.retention.holds import (
 )
 from governance.store import open_store
 
-KINDS = ("email", "phone", "personas_kods", "name", "address", "iban")
+KINDS = identifier_kinds.names()  # the identifier-kind registry
 
 
 def _actor(value: str | None) -> str:
