@@ -59,17 +59,23 @@ def release_people(ref: str) -> None:
         _PEOPLE.pop(ref, None)
 
 
-_PEOPLE_READ: dict[tuple[str, str], tuple[float, People]] = {}
+_PEOPLE_READ: dict[tuple[int, str, str], tuple[float, People]] = {}
 #: How long a read of the linked persons serves the next column of the same validation.
 PEOPLE_FRESH_SECONDS = 10.0
 
 
 def _people_of(execution_engine, connection, tables: list[dict]) -> People:
-    """The linked persons, read once per validation rather than once per text column."""
+    """The linked persons, read once per validation rather than once per text column: the
+    execution engine is the validation's own (a checkpoint run makes a new one), so another
+    validation, even seconds later, reads them afresh."""
     import json
     import time
 
-    key = (str(execution_engine.engine.url), json.dumps(tables, sort_keys=True))
+    key = (
+        id(execution_engine),
+        str(execution_engine.engine.url),
+        json.dumps(tables, sort_keys=True),
+    )
     with _PEOPLE_LOCK:
         cached = _PEOPLE_READ.get(key)
         if cached is not None and time.monotonic() - cached[0] < PEOPLE_FRESH_SECONDS:
