@@ -140,3 +140,17 @@ def test_control_characters_and_mixed_scripts():
     assert not control_characters("janis@inbox.lv\t\n")
     assert mixed_script_words("Brīvībаs iela 1")  # a Cyrillic а inside a Latin word
     assert not mixed_script_words("Иван Петров, Brīvības iela 1")
+
+
+@given(
+    st.datetimes(),
+    st.sampled_from(["manual", "scheduled", "asset_triggered"]),
+    st.uuids(),
+)
+def test_run_ids_timestamps_and_uuids_are_not_personal_data(moment, kind, request_id):
+    """What the ledger and logs carry all day (Airflow run ids, ISO timestamps with
+    microseconds, request ids) must never be refused or redacted as personal data."""
+    from governance.identity import contains_identifier
+
+    for text in (f"{kind}__{moment.isoformat()}+00:00", moment.isoformat(), str(request_id)):
+        assert not contains_identifier(text), text

@@ -42,6 +42,8 @@ EXAMPLES = Examples(
         "Versija 2.29123456",
         "Sūtījums 7729123456 19",
         "20622191-ca53-4e1b-9b1a-0123456789ab",
+        "manual__2026-12-01T09:01:20.337863+00:00",
+        "at 09:01:20.337863",
     ),
 )
 
@@ -50,7 +52,7 @@ _PREFIXED = re.compile(
     r"(?<![\w+])(?:\( ?)?(?:\+|00) ?371 ?\)?" + _GAP + r"(\d(?:" + _GAP + r"\d){7})(?!\d)(?![.\-/]\d)"
 )
 _NATIONAL = re.compile(
-    r"(?<![\w+\-/@])(?<!\d[.,])([26]\d(?:" + _GAP + r"\d){6})(?!\w)(?![.,\-/]\d)(?!-\w)"
+    r"(?<![\w+\-/@])(?<!\d[.,:])([26]\d(?:" + _GAP + r"\d){6})(?!\w)(?![.,\-/]\d)(?!-\w)"
 )
 _CUE = re.compile(
     r"t[āa]lr|tel|mob|phone|zvan|call|numur|sms|whatsapp|kontakt|sazin|number|cell|fax",
@@ -98,6 +100,13 @@ def looks_like_date(raw: str) -> bool:
     return lengths == [2, 2, 4] and _date(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
 
 
+def _grouped_like_a_phone(raw: str) -> bool:
+    """Eight digits together, or in groups of two to four (``29 12 34 56``, ``291 23 456``):
+    not ``20.337863`` (the seconds of a timestamp) or ``2 9123456``."""
+    groups = [g for g in re.split(r"[ .\-/]+", raw) if g]
+    return len(groups) == 1 or all(2 <= len(g) <= 4 for g in groups)
+
+
 def _amount(text: str, start: int, end: int) -> bool:
     return bool(_AMOUNT_AFTER.match(text, end)) or bool(
         _AMOUNT_BEFORE.search(text, max(0, start - 12), start)
@@ -116,6 +125,8 @@ def find(text: str) -> Iterator[Span]:
         if any(s <= start < e for s, e in taken):
             continue
         raw = match.group(1)
+        if not _grouped_like_a_phone(raw):
+            continue
         national = re.sub(r"\D", "", raw)
         if not _valid(national) or _amount(text, start, end):
             continue
