@@ -36,6 +36,7 @@ BENCHES = (
     ("retention.py", True, "retention sweeps against one raw DELETE on an identical copy"),
     ("dsr.py", True, "locating one subject against hand-written indexed SQL"),
     ("anonymity.py", True, "the anonymisation gates against a raw pass doing the same checks"),
+    ("recognisers.py", False, "precision and recall of the recogniser set on a labelled corpus"),
 )
 SUMMARY = "BENCH-SUMMARY "
 

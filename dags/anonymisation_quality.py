@@ -1,10 +1,11 @@
 """anonymisation_quality: prove, after every anonymising sweep and once a day, that every
 anonymised table still singles no one out.
 
-One task per anonymising rule of the policy runs its Great Expectations gates (column set,
-identifier patterns, pseudonyms, k-anonymity, l-diversity) in the source database; each writes
-a ledger entry (compliant or not) and PII-free evidence under reports/evidence/, and fails when
-a gate fails.
+One task per anonymising rule of the policy runs the rule's checkpoint of the Great
+Expectations project in gx/ (column set, no personal data by the product's recognisers,
+pseudonyms, k-anonymity, l-diversity) in the source database; each writes a ledger entry
+(compliant or not), adds the validation to the history and rebuilds Data Docs under
+reports/gx/, writes PII-free evidence under reports/evidence/, and fails when a gate fails.
 """
 
 from __future__ import annotations

@@ -101,7 +101,7 @@ def test_a_seeded_leak_fails_the_gate_and_is_recorded_non_compliant(env):
     assert seeded >= 1
     with pytest.raises(
         tasks.AnonymisationGateFailed,
-        match="expect_column_values_to_not_match_regex on subject",
+        match="expect_column_values_to_hold_no_personal_data on subject",
     ):
         tasks.gate("communication", "messages_after_answer", run_id="manual__leak", actor="test")
     gate = [e for e in Ledger(open_store()).entries() if e.event == "anonymisation_gate"][-1]

@@ -97,6 +97,13 @@ def test_remainder_ten_maps_to_zero() -> None:
         ("321234-56789", "321234-56789"),  # new format
         ("39000000000", "390000-00000"),
         (" 32999999999 ", "329999-99999"),
+        # Since the one recogniser set (#15): any Unicode space or dash between the parts.
+        ("161175 19997", "161175-19997"),
+        ("161175 - 19997", "161175-19997"),
+        ("161175\u201319997", "161175-19997"),  # en dash (a word processor)
+        ("161175\u201119997", "161175-19997"),  # non-breaking hyphen
+        ("161175\u00ad-19997", "161175-19997"),  # soft hyphen is invisible
+        ("\t161175-19997\n", "161175-19997"),
     ],
 )
 def test_valid_vectors(text: str, expected: str) -> None:
@@ -109,7 +116,7 @@ def test_valid_vectors(text: str, expected: str) -> None:
         "161175-19998",  # wrong check digit
         "161175-1999",  # 10 digits
         "161175-199970",  # 12 digits
-        "161175 19997",  # inner space
+        "161175  19997",  # two spaces
         "161175--19997",
         "1611-7519997",  # hyphen in the wrong place
         "１６１１７５-１９９９７",  # full-width digits

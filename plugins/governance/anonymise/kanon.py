@@ -15,8 +15,6 @@ Two paths with one rule set:
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,8 +22,10 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from governance.anonymise.hierarchies import generalise, top_level
-from governance.anonymise.scrub import scrub
+from governance.anonymise.hierarchies import top_level
+from governance.anonymise.techniques import RowContext, configured
+from governance.anonymise.techniques.pseudonymise import pseudonym  # noqa: F401 (re-exported)
+from governance.identity.recognisers import People
 from governance.policy.models import AnonymisationSpec
 
 
@@ -55,38 +55,26 @@ class Report:
         }
 
 
-def pseudonym(value: Any, key: bytes) -> str:
-    """A keyed, stable stand-in for a key value (HMAC-SHA256; never a plain hash)."""
-    message = b"anonymise\x00" + str(value).encode("utf-8")
-    return "p_" + hmac.new(key, message, hashlib.sha256).hexdigest()[:24]
-
-
 def transform_row(
     row: Mapping[str, Any],
     spec: AnonymisationSpec,
     key: bytes,
     levels: Mapping[str, int] | None = None,
     known: Sequence[str] = (),
+    people: People | None = None,
 ) -> dict[str, Any]:
-    """One source row -> one anonymised row (the output columns, in order).
+    """One source row -> one anonymised row (the output columns, in order), by the techniques
+    of :mod:`governance.anonymise.techniques` the spec configures.
 
-    ``known``: names and addresses that belong to the record (its own identifier columns are
-    added here), scrubbed out of free text wherever they appear.
+    ``known``: names and addresses that belong to the record (its own dropped columns are
+    added here); ``people``: the persons the record links to. Both are scrubbed out of free
+    text in every case form, with everything else the recognisers find.
     """
-    levels = levels or {}
     names = [str(row[c]) for c in spec.drop if isinstance(row.get(c), str)] + list(known)
+    context = RowContext(row=row, key=key, levels=levels or {}, names=names, people=people)
     out: dict[str, Any] = {}
-    for source, target in spec.pseudonymise.items():
-        out[target] = pseudonym(row.get(source), key)
-    for column, kind in spec.generalise.items():
-        out[column] = generalise(kind, row.get(column), levels.get(column, 0))
-    for column in spec.keep:
-        out[column] = row.get(column)
-    for column in spec.scrub:
-        out[column] = scrub(row.get(column), names)
-    if spec.sensitive:
-        value = row.get(spec.sensitive)
-        out[spec.sensitive] = scrub(value, names) if isinstance(value, str) else value
+    for technique, config in configured(spec):
+        technique.apply(config, context, out)
     return {column: out[column] for column in spec.output_columns()}
 
 
@@ -155,9 +143,16 @@ def anonymise_frame(
 class SqlAnonymiser:
     """Writes anonymised rows into the rule's target table and enforces k and l in SQL."""
 
-    def __init__(self, engine: sa.Engine, spec: AnonymisationSpec, key: bytes) -> None:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        spec: AnonymisationSpec,
+        key: bytes,
+        people: People | None = None,
+    ) -> None:
         self.spec = spec
         self.key = key
+        self.people = people
         metadata = sa.MetaData()
         self.table = sa.Table(
             spec.target_table,
@@ -166,11 +161,21 @@ class SqlAnonymiser:
         )
         metadata.create_all(engine, checkfirst=True)
 
+    @classmethod
+    def for_rule(cls, policy, engine: sa.Engine, rule) -> SqlAnonymiser:
+        """The anonymiser of a retention rule: its spec, the subject key, and the persons its
+        entity's rows link to (read once per sweep), whose names the scrub removes."""
+        from governance.anonymise.linked import linked_people
+        from governance.identity.pseudonym import subject_key
+
+        people = linked_people(policy, engine, rule.entity)
+        return cls(engine, rule.anonymise, subject_key(), people=people)
+
     def write_batch(self, conn: sa.Connection, rows: Iterable[Mapping[str, Any]]) -> int:
         values = [
             {
                 k: (None if v is None else str(v))
-                for k, v in transform_row(r, self.spec, self.key).items()
+                for k, v in transform_row(r, self.spec, self.key, people=self.people).items()
             }
             for r in rows
         ]

@@ -73,13 +73,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _read_stdin() -> object:
-    text = sys.stdin.read()
+    from governance.dsr.identifiers import IdentifierErrors, load_json
+
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise TerminalError(
-            f"standard input: expected a JSON object (line {exc.lineno}, column {exc.colno})"
-        ) from None
+        return load_json(sys.stdin.read())
+    except IdentifierErrors as exc:
+        raise TerminalError("; ".join(exc.errors.values()), field="standard input") from None
 
 
 def _register(args: argparse.Namespace) -> int:

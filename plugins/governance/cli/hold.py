@@ -22,10 +22,11 @@ from governance.holds import (
     release_hold,
 )
 from governance.identity import InvalidIdentifier, subject_ref
+from governance.identity import kinds as identifier_kinds
 from governance.policy import load_policy
 from governance.store import open_store
 
-KINDS = ("email", "phone", "personas_kods", "name", "address", "iban")
+KINDS = identifier_kinds.names()  # the identifier-kind registry
 
 
 def _actor(value: str | None) -> str:

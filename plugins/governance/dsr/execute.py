@@ -8,19 +8,17 @@ re-run after a crash ends in the same state (rows already gone are simply not fo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
-from governance.dsr.identifiers import Identifiers
-from governance.dsr.locate import typed_key
+from governance.dsr.identifiers import EXACT_KINDS, Identifiers
+from governance.dsr.locate import mention_spans, typed_key
 from governance.policy import Policy
 from governance.sources import SqlSources
 from governance.sources.graph import depth
-from governance.sources.lookup import mention_needles
 
 _CHUNK = 500
 REDACTED = "[dzēsts]"
@@ -60,20 +58,24 @@ def fetch_rows(
 
 
 def redact_text(text: str, ids: Identifiers) -> str:
-    """``text`` with every spelling of the subject's e-mail, phone, personas kods, IBAN removed."""
-    needles = sorted(
-        {
-            needle
-            for kind in ("email", "personas_kods", "phone", "iban")
-            if ids.get(kind)
-            for needle in (*mention_needles(kind, ids.get(kind)), ids.get(kind))
-        },
-        key=len,
-        reverse=True,
-    )
-    for needle in needles:
-        text = re.sub(re.escape(needle), REDACTED, text, flags=re.IGNORECASE)
+    """``text`` with every mention of the subject's e-mail, phone, personas kods and IBAN
+    replaced, as whole tokens the recognisers confirm (any spelling: obfuscated e-mails, phones
+    in any grouping, codes with any separator); nobody else's text is touched (an address that
+    contains theirs, a tracking number holding the phone's digits)."""
+    wanted = [(kind, ids.get(kind)) for kind in EXACT_KINDS if ids.get(kind)]
+    for start, end in reversed(_merged(mention_spans(text, wanted))):
+        text = text[:start] + REDACTED + text[end:]
     return text
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
 
 
 def carry_out_system(

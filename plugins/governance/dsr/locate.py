@@ -8,8 +8,9 @@ Three kinds of hit, in order of trust:
   lockers and billing, a candidate's CV file);
 * **possible**: matched only by name (and perhaps address), or linked to such a row. Never used
   without the DPO's approval: two people can share a name;
-* **mention**: the subject's e-mail, phone or personas kods inside a declared free-text column
-  of someone else's record. Shown to the DPO, redacted on erasure only with approval.
+* **mention**: the subject's e-mail, phone, personas kods or IBAN, as a whole token the
+  recognisers confirm, inside a declared free-text column of someone else's record. Shown to
+  the DPO, redacted on erasure only with approval.
 
 SQL is parameterised throughout; values never reach a log or an exception.
 """
@@ -23,10 +24,11 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from governance.dsr.identifiers import EXACT_KINDS, Identifiers
+from governance.identity import kinds as identifier_kinds
 from governance.policy import Policy
 from governance.sources import SourceUnavailable, SqlSources
 from governance.sources.graph import dependants, depth
-from governance.sources.lookup import lookup_expression, lookup_values, mention_needles
+from governance.sources.lookup import lookup_expression, lookup_values
 from governance.sources.prepared import in_params, in_size, in_values, prepare
 
 MATCH_ORDER = {"exact": 0, "linked": 1, "possible": 2, "mention": 3}
@@ -274,11 +276,14 @@ def _identified_statement(table, pk, exact, names, address_columns, sizes: dict[
 
 
 def _mentions(conn, hits, qualified, table, pk, free_text: Sequence[str], ids: Identifiers) -> None:
+    """Records whose free text mentions the subject's exact identifiers. A ``LIKE`` on each
+    kind's needles pre-selects (an index on PostgreSQL); each candidate is then confirmed by the
+    recognisers as a whole e-mail, phone, personas kods or IBAN equal to the subject's, so an
+    address that merely contains theirs (``xjanis@inbox.lv``) or a tracking number holding the
+    phone's digits is not a mention."""
+    wanted = [(kind, ids.get(kind)) for kind in EXACT_KINDS if ids.get(kind)]
     needles = [
-        needle
-        for kind in ("email", "personas_kods", "phone", "iban")
-        if ids.get(kind)
-        for needle in mention_needles(kind, ids.get(kind))
+        needle for kind, value in wanted for needle in identifier_kinds.get(kind).mention_needles(value)
     ]
     if not needles or not free_text:
         return
@@ -287,8 +292,16 @@ def _mentions(conn, hits, qualified, table, pk, free_text: Sequence[str], ids: I
         condition = sa.or_(
             *[column.like(f"%{_like_escape(n.lower())}%", escape="\\") for n in needles]
         )
-        for (key,) in conn.execute(sa.select(pk).where(condition)):
-            hits.add(qualified, key, "mention", column_name)
+        for key, text in conn.execute(sa.select(pk, table.c[column_name]).where(condition)):
+            if isinstance(text, str) and mention_spans(text, wanted):
+                hits.add(qualified, key, "mention", column_name)
+
+
+def mention_spans(text: str, wanted: Sequence[tuple[str, str]]) -> list[tuple[int, int]]:
+    """Spans of ``text`` that are one of the ``(kind, normalised value)`` identifiers."""
+    return sorted(
+        span for kind, value in wanted for span in identifier_kinds.get(kind).mention_spans(value, text)
+    )
 
 
 def _follow_links(cursor, dialect, sources: SqlSources, hits: _Hits, links) -> None:

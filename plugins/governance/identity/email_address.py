@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from governance.identity.errors import InvalidIdentifier
+from governance.identity.text import canonical_text
 
 KIND = "email"
 EXPECTED = "one address as local@domain.tld (no spaces, a dotted domain)"
@@ -47,7 +48,7 @@ def normalise_email(text: str) -> str:
     """Strip and lower-case an address after checking its shape; raise InvalidIdentifier if odd."""
     if not isinstance(text, str):
         raise InvalidIdentifier(KIND, EXPECTED)
-    address = text.strip().lower()
+    address = canonical_text(text).strip().lower()
     local, at, domain = address.rpartition("@")
     if not at or "@" in local or not _valid_local(local) or not _valid_domain(domain):
         raise InvalidIdentifier(KIND, EXPECTED)

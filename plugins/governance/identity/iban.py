@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from governance.identity.errors import InvalidIdentifier
+from governance.identity.text import compact as compact_text
 
 KIND = "iban"
 EXPECTED = "a Latvian IBAN, LV + 2 check digits + 4-letter bank code + 13 characters (21 in all)"
@@ -32,7 +33,7 @@ def normalise_iban(text: str) -> str:
     """Remove spaces, upper-case, check the country's length and shape and the mod-97 sum."""
     if not isinstance(text, str):
         raise InvalidIdentifier(KIND, EXPECTED)
-    compact = "".join(text.split()).upper()
+    compact = compact_text(text).upper()
     match = _GENERIC.fullmatch(compact)
     if match is None:
         raise InvalidIdentifier(KIND, EXPECTED)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 
 from governance.identity.errors import InvalidIdentifier
+from governance.identity.text import canonical_text
 
 KIND = "name"
 EXPECTED = "text with at least one letter or digit"
@@ -47,7 +48,7 @@ def name_key(text: str) -> str:
     """The comparison key of a name or address; InvalidIdentifier if nothing would remain."""
     if not isinstance(text, str):
         raise InvalidIdentifier(KIND, EXPECTED)
-    key = _key_once(text)
+    key = _key_once(canonical_text(text))
     # Case folding can expose new decompositions; repeat to a fixed point so the key is stable.
     for _ in range(3):
         again = _key_once(key)

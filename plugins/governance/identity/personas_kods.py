@@ -4,7 +4,7 @@ Two formats are in use. The old one, ``DDMMYY-CNNNQ``, carries the birth date, a
 ``C`` (0 = 1800s, 1 = 1900s, 2 = 2000s) and a check digit ``Q``. Codes issued since
 1 July 2017 have the form ``3XXXXX-XXXXX`` (first digit 3, second 2-9) and no date and no check
 digit. Both are normalised to ``DDDDDD-DDDDD`` so that one person's code written with or without
-the hyphen compares equal across systems.
+the hyphen (or with a space, an en dash, a non-breaking hyphen) compares equal across systems.
 
 What the check digit does and does not catch: every weight is non-zero mod 11, so any
 single-digit change of the first ten digits changes ``(1101 - sum) mod 11``; but the final
@@ -21,6 +21,7 @@ import re
 from datetime import date
 
 from governance.identity.errors import InvalidIdentifier
+from governance.identity.text import canonical_text
 
 KIND = "personas kods"
 EXPECTED = "11 digits as DDMMYY-CNNNN (check digit valid) or 3XXXXX-XXXXX"
@@ -30,7 +31,7 @@ WEIGHTS = (1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 #: Century digit (7th digit) -> first year of the century.
 CENTURIES = {"0": 1800, "1": 1900, "2": 2000}
 
-_SHAPE = re.compile(r"([0-9]{6})-?([0-9]{5})", re.ASCII)
+_SHAPE = re.compile(r"([0-9]{6})(?: ?- ?| )?([0-9]{5})", re.ASCII)
 _NEW_FORMAT = re.compile(r"3[2-9][0-9]{9}", re.ASCII)
 
 
@@ -66,7 +67,7 @@ def _digits(text: object) -> str:
     """The 11 digits of a valid code in either format; raise InvalidIdentifier otherwise."""
     if not isinstance(text, str):
         raise _invalid()
-    match = _SHAPE.fullmatch(text.strip())
+    match = _SHAPE.fullmatch(canonical_text(text).strip())
     if match is None:
         raise _invalid()
     digits = match.group(1) + match.group(2)

@@ -12,12 +12,9 @@ import hashlib
 import hmac
 from collections.abc import Callable
 
-from governance.identity.email_address import normalise_email
 from governance.identity.errors import InvalidIdentifier
-from governance.identity.iban import normalise_iban
+from governance.identity.kinds import KINDS
 from governance.identity.names import name_key
-from governance.identity.personas_kods import normalise_personas_kods
-from governance.identity.phone import normalise_phone
 from governance.keys import KeySpec, load_key
 
 KEY_ENV = "GOVERNANCE_SUBJECT_KEY"
@@ -26,14 +23,10 @@ MIN_KEY_BYTES = 16
 PREFIX = "sr_"
 HEX_CHARS = 32
 
-#: Identifier kind -> its normaliser.
+#: Identifier kind -> its normaliser for pseudonyms (from the kind registry; names and
+#: addresses by their matching key, so every spelling of one name gets one reference).
 NORMALISERS: dict[str, Callable[[str], str]] = {
-    "email": normalise_email,
-    "phone": normalise_phone,
-    "personas_kods": normalise_personas_kods,
-    "name": name_key,
-    "address": name_key,
-    "iban": normalise_iban,
+    kind: (kind_def.normaliser if kind_def.exact else name_key) for kind, kind_def in KINDS.items()
 }
 
 

@@ -159,9 +159,11 @@ def gate_evidence_dir(purpose_id: str, rule_id: str, run_id: str):
 
 
 def gate(purpose_id: str, rule_id: str, *, run_id: str, actor: str) -> dict[str, Any]:
-    """Run the rule's Great Expectations gates on its anonymised table; record the outcome in
-    the ledger either way, and raise when a gate fails (the sweep is then non-compliant)."""
-    from governance.anonymise.gates import SqlTable, run_gates
+    """Run the rule's checkpoint of the Great Expectations project (``gx/``) on its anonymised
+    table: the validation joins the history and Data Docs are rebuilt under ``reports/gx``.
+    Record the outcome in the ledger either way, and raise when a gate fails (the sweep is then
+    non-compliant)."""
+    from governance.anonymise.gates import run_checkpoint
     from governance.connections import get_connection
 
     policy = load_policy()
@@ -177,11 +179,8 @@ def gate(purpose_id: str, rule_id: str, *, run_id: str, actor: str) -> dict[str,
         SqlAnonymiser(sources.engine(system), spec, subject_key())  # the table exists, even empty
     finally:
         sources.dispose()
-    report = run_gates(
-        SqlTable(url, spec.target_table),
-        spec,
-        name=f"{purpose_id}.{rule_id}",
-        evidence_dir=gate_evidence_dir(purpose_id, rule_id, run_id),
+    report = run_checkpoint(
+        purpose_id, rule_id, url=url, evidence_dir=gate_evidence_dir(purpose_id, rule_id, run_id)
     )
     for line in report.summary_lines():
         log.info("anonymise.gate %s", line)
@@ -207,6 +206,7 @@ def gate(purpose_id: str, rule_id: str, *, run_id: str, actor: str) -> dict[str,
             "k_target": spec.k,
             "l_target": spec.l,
             "failed": [f"{r.expectation}:{r.column or '-'}" for r in report.failed],
+            "rows": report.rows(),
             "compliant": report.passed,
         },
     )
@@ -216,10 +216,13 @@ def gate(purpose_id: str, rule_id: str, *, run_id: str, actor: str) -> dict[str,
             + ", ".join(f"{r.expectation} on {r.column or 'table'}" for r in report.failed)
             + "); the sweep is recorded as non-compliant; evidence: "
             + str(gate_evidence_dir(purpose_id, rule_id, run_id))
+            + "; Data Docs: "
+            + str(report.data_docs)
         )
     return {
         "passed": True,
         "expectations": len(report.results),
         "k_observed": k_seen,
         "l_observed": l_seen,
+        "rows": report.rows(),
     }

@@ -1,101 +1,80 @@
 """How an identifier column is compared in SQL, and the indexes that make it fast.
 
-Systems spell identifiers their own way (``+371 2…``, ``2…``, ``00371-2…``; ``A.B@X.LV``;
-a personas kods with or without its hyphen). Each kind has one SQL expression that removes the
-spelling differences the data map's systems show, the same on SQLite and PostgreSQL, and an
-expression index on exactly that expression, so finding a person is an index lookup, not a scan.
-Names cannot be folded portably in SQL (SQLite's ``lower`` is ASCII-only), so a name is matched
-against its spelling variants (with and without diacritics, in three cases) on a plain index.
+Systems spell identifiers their own way (``+371 2…``, ``2…``, ``00371-2…``; ``A.B@X.LV``; a
+personas kods with or without its hyphen), and people and imports add their own characters (a
+phone pasted from a web form with non-breaking spaces, an e-mail with a CSV import's trailing
+tab, a code with a word processor's en dash). Each identifier kind declares one SQL expression
+that removes all of that (:mod:`governance.identity.kinds`, reading the characters as
+:mod:`governance.identity.text` does), and an expression index is created on exactly that
+expression, so finding a person is an index lookup, not a scan. Names are matched against their
+spelling variants (with and without diacritics, in three cases) on the column with odd spaces
+read as plain ones.
+
+This module is the SQL side of the registry: the expressions and values come from the kinds;
+what is here is naming and creating the indexes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import unicodedata
 from collections.abc import Iterator
 
 import sqlalchemy as sa
 
+from governance.identity import kinds as identifier_kinds
+from governance.identity.kinds.name import variants as name_variants
 from governance.policy import Policy
 
 log = logging.getLogger(__name__)
 
-#: Characters that systems put inside phone numbers, personas kodi and IBANs.
-_SEPARATORS = (" ", "-", "+", "(", ")", ".", "/")
-
-
-def _strip(expr: sa.ColumnElement) -> sa.ColumnElement:
-    # Literals, not bound parameters: a query matches an expression index only when its
-    # expression is the same text, and ``replace(phone, ?, ?)`` is not ``replace(phone, ' ', '')``.
-    for ch in _SEPARATORS:
-        expr = sa.func.replace(expr, sa.literal_column(f"'{ch}'"), sa.literal_column("''"))
-    return expr
+__all__ = [
+    "ensure_lookup_indexes",
+    "identifier_index_ddl",
+    "index_name",
+    "lookup_expression",
+    "lookup_values",
+    "mention_index_ddl",
+    "mention_needles",
+    "name_variants",
+]
 
 
 def lookup_expression(kind: str, column: sa.ColumnElement) -> sa.ColumnElement:
     """The comparable SQL form of an identifier column of ``kind``."""
-    if kind == "email":
-        return sa.func.lower(sa.func.trim(column))
-    if kind in ("phone", "personas_kods"):
-        return _strip(column)
-    if kind == "iban":
-        return sa.func.upper(_strip(column))
-    return column
+    return identifier_kinds.get(kind).lookup_expression(column)
 
 
 def lookup_values(kind: str, normalised: str) -> list[str]:
     """The values ``lookup_expression`` may take for one normalised identifier."""
-    if kind == "email":
-        return [normalised.lower()]
-    if kind == "phone":
-        digits = normalised.lstrip("+")
-        if digits.startswith("371") and len(digits) == 11:
-            national = digits[3:]
-            return [national, digits, "00" + digits]
-        return [digits, "00" + digits]
-    if kind == "personas_kods":
-        return [normalised.replace("-", "")]
-    if kind == "iban":
-        return [normalised.replace(" ", "").upper()]
-    return name_variants(normalised)
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return unicodedata.normalize(
-        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    )
-
-
-def name_variants(text: str) -> list[str]:
-    """The spellings a name or address takes across systems: diacritics kept or dropped, as
-    written, upper, lower and title case, whitespace collapsed."""
-    base = " ".join(text.split())
-    variants: list[str] = []
-    for form in (base, _fold(base)):
-        for cased in (form, form.upper(), form.lower(), form.title()):
-            if cased not in variants:
-                variants.append(cased)
-    return variants
+    return identifier_kinds.get(kind).lookup_values(normalised)
 
 
 def mention_needles(kind: str, normalised: str) -> list[str]:
-    """Substrings that reveal an identifier inside free text (matched case-insensitively)."""
-    if kind == "email":
-        return [normalised.lower()]
-    if kind == "personas_kods":
-        return [normalised, normalised.replace("-", "")]
-    if kind == "phone":
-        digits = normalised.lstrip("+")
-        national = digits[3:] if digits.startswith("371") else digits
-        return [national, f"{national[:4]}-{national[4:]}", f"{national[:4]} {national[4:]}"]
-    if kind == "iban":
-        return [normalised]
-    return []
+    """Lower-case substrings that pre-select free text which may mention an identifier; every
+    candidate is confirmed by the kind's recogniser (``mention_spans``)."""
+    return identifier_kinds.get(kind).mention_needles(normalised)
 
 
-def index_name(table: str, column: str) -> str:
-    return f"ix_lookup_{table}_{column}"[:63]
+_PREFIX = "ix_lookup_"
+
+
+def index_name(table: str, column: str, expression_sql: str = "") -> str:
+    """``ix_lookup_<table>_<column>_<digest>``: the digest of the indexed expression's SQL, so
+    an index made on an older expression is recognised as stale and replaced."""
+    digest = hashlib.sha256(expression_sql.encode("utf-8")).hexdigest()[:8]
+    return f"{_PREFIX}{table}_{column}"[:54] + "_" + digest
+
+
+def _stale_names(table: str, column: str, wanted: str, existing: list[str]) -> list[str]:
+    """Indexes on the same column made for an older expression (or before names had one)."""
+    base = f"{_PREFIX}{table}_{column}"[:54]
+    old = f"{_PREFIX}{table}_{column}"[:63]
+    return [
+        name
+        for name in existing
+        if name != wanted and (name == old or (name.startswith(base + "_") and len(name) == len(wanted)))
+    ]
 
 
 def identifier_index_ddl(
@@ -109,10 +88,10 @@ def identifier_index_ddl(
             continue
         for name, column in entity.identifier_columns().items():
             expression = lookup_expression(column.identifier, sa.column(name))
-            compiled = expression.compile(
-                dialect=engine.dialect, compile_kwargs={"literal_binds": True}
+            compiled = str(
+                expression.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
             )
-            index = index_name(entity.table, name)
+            index = index_name(entity.table, name, compiled)
             yield (
                 index,
                 (
@@ -148,13 +127,26 @@ def mention_index_ddl(
 
 
 def ensure_lookup_indexes(policy: Policy, engine: sa.Engine, system: str) -> int:
-    """Create the missing lookup (and, on PostgreSQL, mention) indexes of one system; returns
-    how many were created. Without the right to create the ``pg_trgm`` extension the mention
-    indexes are left out with a warning: the mention search then scans, as on SQLite."""
+    """Create the missing lookup (and, on PostgreSQL, mention) indexes of one system, dropping
+    lookup indexes made on an older expression; returns how many were created. Without the
+    right to create the ``pg_trgm`` extension the mention indexes are left out with a warning:
+    the mention search then scans, as on SQLite."""
     inspector = sa.inspect(engine)
     tables = set(inspector.get_table_names())
-    existing = {index["name"] for table in tables for index in inspector.get_indexes(table)}
+    existing_by_table = {
+        table: [index["name"] for index in inspector.get_indexes(table)] for table in tables
+    }
+    existing = {index for names in existing_by_table.values() for index in names}
     wanted = list(identifier_index_ddl(policy, system, engine, tables))
+    stale = [
+        name
+        for entity in policy.sources[system].entities.values()
+        if entity.table in tables
+        for column in entity.identifier_columns()
+        for index, _ in wanted
+        if index.startswith(f"{_PREFIX}{entity.table}_{column}"[:54] + "_")
+        for name in _stale_names(entity.table, column, index, existing_by_table[entity.table])
+    ]
     mentions = [(i, ddl) for i, ddl in mention_index_ddl(policy, system, engine, tables)]
     if mentions and any(index not in existing for index, _ in mentions):
         try:
@@ -168,7 +160,10 @@ def ensure_lookup_indexes(policy: Policy, engine: sa.Engine, system: str) -> int
                 type(exc.orig).__name__,
             )
     created = 0
+    preparer = engine.dialect.identifier_preparer
     with engine.begin() as conn:
+        for index in sorted(set(stale)):
+            conn.exec_driver_sql(f"DROP INDEX IF EXISTS {preparer.quote(index)}")
         for index, ddl in wanted:
             if index not in existing:
                 conn.exec_driver_sql(ddl)

@@ -23,9 +23,9 @@ class AnonymiseConfig:
 class _AnonymiseRun(ActionRun):
     def __init__(self, context: SweepContext, config: AnonymiseConfig):
         from governance.anonymise.kanon import SqlAnonymiser
-        from governance.identity.pseudonym import subject_key
 
-        self.anonymiser = SqlAnonymiser(context.engine, config.spec, subject_key())
+        # The persons the rows link to are read once per sweep: the scrub removes their names.
+        self.anonymiser = SqlAnonymiser.for_rule(context.policy, context.engine, context.target.rule)
 
     def carry_out(self, conn: Any, batch: Batch) -> None:
         # Same transaction as the delete that follows: a row is either still live or already
