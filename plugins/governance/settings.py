@@ -46,6 +46,7 @@ class GovernanceSettings(BaseSettings):
     dpo_email: str | None = None
     dpo_users: str | None = None
     airflow_api_url: str | None = None
+    gx_project: Path | None = None
     subject_key: SecretStr | None = None
     request_key: SecretStr | None = None
     archive_key: SecretStr | None = None
@@ -114,6 +115,11 @@ def estate_dir() -> Path:
 def governance_home() -> Path:
     """Private state of the product itself (``GOVERNANCE_HOME``, default ``.governance``)."""
     return _path(current().home, PROJECT_ROOT / ".governance")
+
+
+def gx_project_dir() -> Path:
+    """The file-backed Great Expectations project (``GOVERNANCE_GX_PROJECT``, default ``gx/``)."""
+    return _path(current().gx_project, PROJECT_ROOT / "gx")
 
 
 def reports_dir() -> Path:

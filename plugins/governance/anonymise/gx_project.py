@@ -21,7 +21,6 @@ page's Audit tab links to.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import uuid
 from pathlib import Path
@@ -58,8 +57,7 @@ def _id(kind: str, name: str) -> str:
 
 def project_root() -> Path:
     """The GX project folder (``GOVERNANCE_GX_PROJECT``, default ``gx/`` in the checkout)."""
-    value = os.environ.get("GOVERNANCE_GX_PROJECT")
-    return Path(value).expanduser().resolve() if value else settings.PROJECT_ROOT / "gx"
+    return settings.gx_project_dir()
 
 
 def results_dir() -> Path:
