@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from governance.errors import GovernanceError
 
 #: Subcommand modules, in the order ``governance --help`` lists them.
-COMMAND_MODULES = ("lint", "ropa", "audit", "estate", "hold", "archive", "dsr")
+COMMAND_MODULES = ("lint", "ropa", "notice", "audit", "estate", "hold", "archive", "dsr")
 
 
 def build_parser() -> argparse.ArgumentParser:
