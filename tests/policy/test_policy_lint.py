@@ -135,7 +135,9 @@ def test_bulk_batch_size_defaults_to_the_batch_size(edit):
 
 
 def test_missing_policy_yaml_and_empty_folders_are_reported(tmp_path: Path):
-    found = {(Path(p.path).name, p.message.split(";")[0]) for p in lint_policy(tmp_path, today=TODAY)}
+    found = {
+        (Path(p.path).name, p.message.split(";")[0]) for p in lint_policy(tmp_path, today=TODAY)
+    }
     assert found == {
         ("policy.yaml", "missing policy.yaml"),
         ("purposes", "no purpose files"),

@@ -39,7 +39,11 @@ def test_record_splits_controller_and_processor_activities(policy_copy, lang: st
     view = build_view(load_policy(policy_copy), lang)
     assert [a.id for a in view.controller_activities] == ["recruitment"]
     assert [a.id for a in view.processor_activities] == ["e_invoicing"]
-    expected = "the client who ordered the dispatch" if lang == "en" else "klients, kas pasūtījis izsūtīšanu"
+    expected = (
+        "the client who ordered the dispatch"
+        if lang == "en"
+        else "klients, kas pasūtījis izsūtīšanu"
+    )
     assert view.processor_activities[0].on_behalf_of == expected
 
 

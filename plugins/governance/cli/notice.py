@@ -91,7 +91,9 @@ def run_render(args: argparse.Namespace) -> int:
 
     policy = _policy(args)
     text = render_notice(policy, args.lang, args.fmt)
-    _write(text, args.out, f"{args.lang}, {args.fmt}, notice version {policy.settings.notice_version}")
+    _write(
+        text, args.out, f"{args.lang}, {args.fmt}, notice version {policy.settings.notice_version}"
+    )
     return 0
 
 

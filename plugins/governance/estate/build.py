@@ -266,8 +266,10 @@ class _Estate:
             winner = rng.randrange(3)
             for k in range(3):
                 tenderer = (i + k) % len(TENDERERS)
-                outcome = "evaluating" if awarded is None else (
-                    "awarded" if k == winner else rng.choice(("not_awarded", "rejected"))
+                outcome = (
+                    "evaluating"
+                    if awarded is None
+                    else ("awarded" if k == winner else rng.choice(("not_awarded", "rejected")))
                 )
                 self.add(
                     "procurement",

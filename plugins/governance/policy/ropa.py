@@ -147,9 +147,7 @@ def _activity(policy: Policy, purpose: Purpose, lang: str, words: dict[str, str]
         data_subjects=subjects,
         data_categories=tuple(words[f"category.{c}"] for c in purpose.data_categories),
         origin=tuple(words[f"origin.{o}"] for o in purpose.data_origin),
-        recipients=tuple(
-            f"{r.name.get(lang)} ({r.basis.get(lang)})" for r in purpose.recipients
-        ),
+        recipients=tuple(f"{r.name.get(lang)} ({r.basis.get(lang)})" for r in purpose.recipients),
         rules=tuple(_rule(policy, rule, lang, words) for rule in purpose.retention),
         rights=rights,
     )

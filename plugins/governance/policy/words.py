@@ -68,7 +68,12 @@ _NUMBERS: dict[int, dict[str, tuple[str, str]]] = {
         "gen": ("divu", "divu"),
         "dat": ("diviem", "divām"),
     },
-    3: {"nom": ("trīs", "trīs"), "acc": ("trīs", "trīs"), "gen": ("triju", "triju"), "dat": ("trim", "trim")},
+    3: {
+        "nom": ("trīs", "trīs"),
+        "acc": ("trīs", "trīs"),
+        "gen": ("triju", "triju"),
+        "dat": ("trim", "trim"),
+    },
 }
 _REGULAR = {4: "četr", 5: "piec", 6: "seš", 7: "septiņ", 8: "astoņ", 9: "deviņ"}
 for _n, _stem in _REGULAR.items():

@@ -230,9 +230,7 @@ def _policy_values(statement: Statement, where: str, values: dict[str, str], add
             )
 
 
-def _published_values(
-    statement: Statement, where: str, passage: str, line: int, add
-) -> None:
+def _published_values(statement: Statement, where: str, passage: str, line: int, add) -> None:
     """A changed passage: does it still say what the statement pinned?"""
     for assertion in statement.asserts:
         if assertion.words in passage:

@@ -21,7 +21,9 @@ def published_copy(policy) -> Path:
     return policy.directory / "notice" / policy.notice_map.notice.file
 
 
-def check_published(policy_dir: str | Path | None = None, published: str | Path | None = None) -> dict:
+def check_published(
+    policy_dir: str | Path | None = None, published: str | Path | None = None
+) -> dict:
     """Check ``published`` (default: the policy's own copy) against the policy."""
     policy = load_policy(policy_dir)
     if policy.notice_map is None:

@@ -135,6 +135,8 @@ _NUMBER_WORDS = {
     "astoņ": 8,
     "deviņ": 9,
 }
+_TEENS = {"vien": 11, "div": 12, "trīs": 13, "četr": 14, "piec": 15, "seš": 16, "septiņ": 17,
+          "astoņ": 18, "deviņ": 19}  # fmt: skip
 _TENS = {"desmit": 10, "divdesmit": 20, "trīsdesmit": 30, "četrdesmit": 40, "piecdesmit": 50,
          "sešdesmit": 60, "septiņdesmit": 70, "astoņdesmit": 80, "deviņdesmit": 90}  # fmt: skip
 _UNITS = (("gad", "years"), ("mēne", "months"), ("nedēļ", "weeks"), ("dien", "days"))
@@ -149,6 +151,8 @@ def _number(word: str) -> int | None:
         return int(word)
     if word in _TENS:
         return _TENS[word]
+    if word.endswith("padsmit") and word[: -len("padsmit")] in _TEENS:
+        return _TEENS[word[: -len("padsmit")]]
     for stem, value in _NUMBER_WORDS.items():
         if word.startswith(stem) and len(word) <= len(stem) + 3:
             return value

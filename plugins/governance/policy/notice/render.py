@@ -161,9 +161,7 @@ def build_notice(policy: Policy, lang: str) -> NoticeView:
     own = [p for p in purposes if p.role == "controller"]
 
     def where(right: str, allowed: bool) -> list[str]:
-        return [
-            p.title.get(lang) for p in own if policy.rights(p.id)[right].allowed is allowed
-        ]
+        return [p.title.get(lang) for p in own if policy.rights(p.id)[right].allowed is allowed]
 
     # In the published notice's order; a right that applies to no purpose is not offered.
     for right in RIGHT_ORDER:
@@ -240,9 +238,10 @@ def _purpose_fields(
         label for label, _ in labels
     )  # fmt: skip
     basis = f"{basis.rstrip('.')} ({provisions})."
-    recipients = "; ".join(
-        f"{r.name.get(lang)} – {r.basis.get(lang)}" for r in purpose.recipients
-    ) or w["no_recipients"]
+    recipients = (
+        "; ".join(f"{r.name.get(lang)} – {r.basis.get(lang)}" for r in purpose.recipients)
+        or w["no_recipients"]
+    )
     origin = "; ".join(w[f"origin.{o}"] for o in purpose.data_origin)
     fields = [
         (w["f_purpose"], purpose.description.get(lang)),

@@ -121,7 +121,9 @@ def render_traceability(policy: Policy) -> str:
                 f"{fact.version.isoformat()}, checked {fact.checked.isoformat()}, {fact.url})"
             )
         if rests.decided_by and rests.reason is not None:
-            who = "company decision" if rests.decided_by == "company" else "the client's instruction"
+            who = (
+                "company decision" if rests.decided_by == "company" else "the client's instruction"
+            )
             grounds.append(f"{who}: {rests.reason.en}")
         out.append(
             f"| `{purpose.id}.{rule.id}` ({rule.period}) | "
@@ -136,9 +138,7 @@ def render_traceability(policy: Policy) -> str:
             )
         else:
             why = f"company decision: {ground.reason.en if ground.reason else ''}"
-        out.append(
-            f"| {', '.join(f'`{k}`' for k in ground.keys)} | | {_cell(why)} |"
-        )
+        out.append(f"| {', '.join(f'`{k}`' for k in ground.keys)} | | {_cell(why)} |")
     out += ["", "## For the notice's next version", ""]
     out += [
         f"- **{item.id}** ({', '.join(f'`{k}`' for k in item.keys)}): {item.says.en}"

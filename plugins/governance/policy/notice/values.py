@@ -22,7 +22,11 @@ _SET_FIELDS = ("additional_legal_bases", "data_categories", "data_origin")
 def notice_values(policy: Policy) -> dict[str, str]:
     """Every notice-facing value of ``policy`` by key, sorted by key."""
     settings = policy.settings
-    c, dpo, sa = settings.controller, settings.data_protection_officer, settings.supervisory_authority
+    c, dpo, sa = (
+        settings.controller,
+        settings.data_protection_officer,
+        settings.supervisory_authority,
+    )
     values: dict[str, str] = {
         "notice_version": settings.notice_version,
         "controller.name": c.name,

@@ -34,8 +34,7 @@ WORDS: dict[str, dict[str, str]] = {
         "source.client": "Tiek saņemti no klientiem – juridiskām personām",
         "source.tenderer": "Tiek saņemti no pretendentiem iepirkumos",
         "source.generated": "Tiek radīti procesa rezultātā",
-        "source_lead.subject": "{short} iegūst Jūsu personas datus tieši no Jums šādiem "
-        "nolūkiem:",
+        "source_lead.subject": "{short} iegūst Jūsu personas datus tieši no Jums šādiem nolūkiem:",
         "source_lead.client": "Sniedzot pakalpojumus klientiem, {short} personas datus saņem "
         "no klientiem šādiem nolūkiem:",
         "source_lead.tenderer": "Iepirkumos, kuros {short} ir pasūtītājs, pretendentu "
@@ -264,8 +263,7 @@ CATEGORIES: dict[str, dict[str, str]] = {
         "national_id": "personal identity code",
         "financial": "financial information (billing details, invoice amounts)",
         "correspondence": "the content of the mail, as the client intends",
-        "message_content": "other personal information in the question, suggestion or "
-        "complaint",
+        "message_content": "other personal information in the question, suggestion or complaint",
         "cv": "CVs and similar documents (motivation letter, copies of education and "
         "qualification documents, references)",
         "video": "video recordings",
