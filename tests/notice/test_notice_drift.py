@@ -3,13 +3,17 @@ changed on either side fails it, naming the statement."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from conftest import PUBLISHED
 
 from governance.cli import main
 from governance.policy import load_policy
 from governance.policy.notice.check import check_notice
 from governance.policy.notice.published import PublishedNotice
+
+POLICY = Path(__file__).resolve().parents[2] / "include" / "policy"
+PUBLISHED = POLICY / "notice" / "privacy-policy.lv.txt"
 
 CCTV = "purposes/video_surveillance.yaml"
 COMMS = "purposes/communication.yaml"

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from governance.policy import load_policy
 from governance.policy.notice.daily import check_published, record_check
 from governance.policy.notice.quality import quality_report
+
+POLICY = Path(__file__).resolve().parents[2] / "include" / "policy"
+PUBLISHED = POLICY / "notice" / "privacy-policy.lv.txt"
 
 
 def test_the_quality_report_names_what_the_next_version_needs():
@@ -55,8 +59,6 @@ def test_the_daily_body_returns_counts_and_ids_only(new_database):
 
 
 def test_the_daily_body_reports_drift_of_a_changed_copy(tmp_path, new_database):
-    from conftest import PUBLISHED
-
     from governance.store import open_store
 
     changed = tmp_path / "published.txt"

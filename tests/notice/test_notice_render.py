@@ -4,6 +4,7 @@ structure and terms, every period from the policy, and a changed period flows in
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,9 @@ from governance.policy import load_policy
 from governance.policy.notice.render import build_notice, render_notice
 from governance.policy.notice.vocabulary import BASES, CATEGORIES, CONTACT_KINDS, WORDS
 from governance.policy.words import fill_period
+
+POLICY = Path(__file__).resolve().parents[2] / "include" / "policy"
+PUBLISHED = POLICY / "notice" / "privacy-policy.lv.txt"
 
 #: Words a Latvian dictionary cannot know: names, abbreviations, the notice's own terms.
 NOT_IN_THE_DICTIONARY = {
@@ -127,8 +131,6 @@ def test_the_latvian_notice_is_spelled_right():
 
 def test_a_changed_retention_period_flows_into_the_notice(tmp_path):
     import shutil
-
-    from conftest import POLICY
 
     root = tmp_path / "policy"
     shutil.copytree(POLICY, root)
