@@ -68,6 +68,13 @@ def governance_daily():
 
         return call_engine(daily.record, actor(), policy_version, ledger["entries"], len(files))
 
+    @task
+    def check_notice() -> dict:
+        """The published notice against the running policy; drift fails, recorded either way."""
+        from governance import daily
+
+        return call_engine(daily.check_notice, actor())
+
     version = lint_policy()
     ledger = verify_ledger()
     files = write_ropa(version)
@@ -77,6 +84,7 @@ def governance_daily():
     audit >> recorded
     anchor_ledger(recorded)
     watch_deadlines()
+    version >> check_notice()
 
 
 governance_daily()

@@ -187,3 +187,52 @@ def record(actor: str, policy_version: str, ledger_entries: int, ropa_files: int
         detail={"lint": "clean", "ledger": "intact"},
     )
     return entry.seq
+
+
+def record_notice_check(engine, actor: str, summary: dict) -> int:
+    """One ``notice_check`` ledger entry for a :func:`check_published` summary (counts,
+    statement ids and policy keys only); returns its sequence number."""
+    counts = {f"findings_{kind}": n for kind, n in summary["findings"].items()}
+    counts.update(statements=summary["statements"], located_exactly=summary["located_exactly"])
+    entry = Ledger(engine).append(
+        "notice_check",
+        actor,
+        counts=counts,
+        policy_version=summary["policy_version"],
+        detail={
+            "drift": summary["drift"],
+            "notice_version": summary["notice_version"],
+            "drift_statements": summary["drift_statements"],
+            "drift_keys": summary["drift_keys"],
+        },
+    )
+    return entry.seq
+
+
+def check_notice(actor: str) -> dict:
+    """The published notice (the policy's kept copy) against the running policy: recorded in
+    the ledger either way; drift fails the task, naming the statements and keys (no quotes)."""
+    from governance.policy.notice.daily import check_published
+
+    summary = check_published()
+    seq = record_notice_check(open_store(), actor, summary)
+    log_decision(
+        log,
+        "notice.check",
+        drift=summary["drift"],
+        statements=summary["statements"],
+        drift_statements=len(summary["drift_statements"]),
+        drift_keys=len(summary["drift_keys"]),
+        ledger_entry=seq,
+    )
+    if summary["drift"]:
+        raise TerminalError(
+            "the published notice and the policy disagree: statements "
+            + ", ".join(summary["drift_statements"] or ["-"])
+            + "; policy keys "
+            + ", ".join(summary["drift_keys"] or ["-"]),
+            field="notice",
+            fix="run `governance notice check --published include/policy/notice/<file>` and "
+            "fix the policy or publish a new notice version",
+        )
+    return {"drift": False, "statements": summary["statements"], "ledger_entry": seq}

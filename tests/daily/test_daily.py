@@ -84,3 +84,31 @@ def test_a_broken_policy_is_a_terminal_error_naming_the_count(fresh, monkeypatch
         daily.check_policy()
     assert isinstance(caught.value, TerminalError)
     assert any(".yaml" in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+
+
+def test_the_notice_check_records_a_clean_run(fresh):
+    from governance.audit.ledger import Ledger
+    from governance.store import open_store
+
+    result = daily.check_notice("test")
+    assert result["drift"] is False and result["statements"] > 100
+    (entry,) = [e for e in Ledger(open_store()).entries() if e.event == "notice_check"]
+    assert entry.seq == result["ledger_entry"] and entry.detail["drift"] is False
+
+
+def test_the_notice_check_fails_on_drift_and_still_records_it(fresh, tmp_path, monkeypatch):
+    import shutil
+
+    from governance.audit.ledger import Ledger
+    from governance.store import open_store
+
+    policy = tmp_path / "policy"
+    shutil.copytree(ROOT / "include" / "policy", policy)
+    rule = policy / "purposes" / "video_surveillance.yaml"
+    rule.write_text(rule.read_text("utf-8").replace("period: P30D", "period: P45D"), "utf-8")
+    monkeypatch.setenv("GOVERNANCE_POLICY", str(policy))
+    with pytest.raises(TerminalError) as raised:
+        daily.check_notice("test")
+    assert raised.value.field == "notice" and "cctv_period" in str(raised.value)
+    (entry,) = [e for e in Ledger(open_store()).entries() if e.event == "notice_check"]
+    assert entry.detail["drift"] is True

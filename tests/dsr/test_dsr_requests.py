@@ -145,7 +145,7 @@ def test_portability_excludes_client_provided_and_legal_obligation_data(estate):
                 continue
             system, entity = name[len("data/") : -len(".json")].split("/")
             model = policy.entity(f"{system}.{entity}")
-            purpose = policy.purpose(model.purposes[0])
+            purpose = policy.purpose(model.purpose)
             assert purpose.legal_basis in ("consent", "contract"), name
             provided = set(model.subject_provided_columns())
             assert provided, name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from governance.policy.models import CATEGORIES, IDENTIFIER_KINDS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "valid"
+#: The fixtures' legal facts were checked on 1 Nov 2026: fresh on this day, stale a year later.
+TODAY = date(2026, 12, 1)
 
 BROKEN = sorted(p.name for p in FIXTURES.iterdir() if (p / "expected.txt").is_file())
 
@@ -20,7 +23,7 @@ def _relative(problems: list[Problem], root: Path) -> list[str]:
 
 
 def test_valid_fixture_lints_clean():
-    assert lint_policy(VALID) == []
+    assert lint_policy(VALID, today=TODAY) == []
 
 
 def test_there_is_a_fixture_for_every_promised_check():
@@ -60,7 +63,7 @@ def test_broken_fixture_yields_exactly_its_problem(name: str):
     root = FIXTURES / name
     expected = (root / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert len(expected) == 1, "a scenario fixture has exactly one defect"
-    assert _relative(lint_policy(root), root) == expected
+    assert _relative(lint_policy(root, today=TODAY), root) == expected
 
 
 @pytest.mark.parametrize("name", BROKEN)
@@ -81,7 +84,7 @@ def test_all_problems_are_collected_across_files(edit):
     root = edit(
         "sources/recruitment.yaml", "category: cv, free_text", "category: letters, free_text"
     )
-    found = _relative(lint_policy(root), root)
+    found = _relative(lint_policy(root, today=TODAY), root)
     assert [line.split(": ", 1)[0] for line in found] == [
         "purposes/e_invoicing.yaml:20",
         "purposes/recruitment.yaml:18",
@@ -92,7 +95,7 @@ def test_all_problems_are_collected_across_files(edit):
 def test_a_broken_file_does_not_cascade_into_its_references(edit):
     # sources/einvoice.yaml fails validation; the purpose that lists its entities is not blamed.
     root = edit("sources/einvoice.yaml", "kind: sql", "kind: sql\nowner: finance")
-    found = _relative(lint_policy(root), root)
+    found = _relative(lint_policy(root, today=TODAY), root)
     assert len(found) == 1
     assert found[0].startswith("sources/einvoice.yaml:4: unknown key 'owner'")
 
@@ -101,16 +104,26 @@ def test_missing_reason_for_rights_override_names_the_right(edit):
     root = edit(
         "purposes/e_invoicing.yaml",
         "retention:",
-        "rights_overrides:\n  erasure: {allowed: false, reason: ''}\nretention:",
+        "rights_overrides:\n  erasure: {allowed: false}\nretention:",
     )
-    (problem,) = lint_policy(root)
+    (problem,) = lint_policy(root, today=TODAY)
     assert problem.message.startswith("rights_overrides.erasure: a rights override needs a reason")
+
+
+def test_a_text_in_one_language_only_is_refused(edit):
+    root = edit(
+        "purposes/e_invoicing.yaml",
+        'basis: {lv: "papīra eksemplāri tiek nodoti piegādei", en: "paper copies are handed over for delivery"}',
+        'basis: {lv: "papīra eksemplāri tiek nodoti piegādei"}',
+    )
+    (problem,) = lint_policy(root, today=TODAY)
+    assert problem.message == "missing required key 'en' in recipients[0].basis"
 
 
 def test_a_bulk_batch_size_below_one_names_the_field_and_its_line(edit):
     root = edit("policy.yaml", "  batch_size: 500", "  batch_size: 500\n  bulk_batch_size: 0")
-    (problem,) = lint_policy(root)
-    assert problem.line == 8
+    (problem,) = lint_policy(root, today=TODAY)
+    assert problem.line == 18
     assert problem.message.startswith("defaults.bulk_batch_size:"), problem.message
     assert "greater than 0" in problem.message
 
@@ -122,7 +135,9 @@ def test_bulk_batch_size_defaults_to_the_batch_size(edit):
 
 
 def test_missing_policy_yaml_and_empty_folders_are_reported(tmp_path: Path):
-    found = {(Path(p.path).name, p.message.split(";")[0]) for p in lint_policy(tmp_path)}
+    found = {
+        (Path(p.path).name, p.message.split(";")[0]) for p in lint_policy(tmp_path, today=TODAY)
+    }
     assert found == {
         ("policy.yaml", "missing policy.yaml"),
         ("purposes", "no purpose files"),
@@ -133,23 +148,24 @@ def test_missing_policy_yaml_and_empty_folders_are_reported(tmp_path: Path):
 def test_stray_and_misnamed_files_are_reported(policy_copy: Path):
     (policy_copy / "polcy.yaml").write_text("x: 1\n", encoding="utf-8")
     (policy_copy / "purposes" / "extra.yml").write_text("id: extra\n", encoding="utf-8")
-    messages = sorted(p.message for p in lint_policy(policy_copy))
+    messages = sorted(p.message for p in lint_policy(policy_copy, today=TODAY))
     assert messages == [
         "policy files end in .yaml; rename this .yml file (it is ignored)",
-        "unexpected YAML file; expected policy.yaml, purposes/<id>.yaml or sources/<system>.yaml",
+        "unexpected YAML file; expected policy.yaml, purposes/<id>.yaml, sources/<system>.yaml, "
+        "legal_facts.yaml, notice/traceability.yaml or notice/versions.yaml",
     ]
 
 
 def test_scalar_types_are_strict(edit):
     root = edit("policy.yaml", 'notice_version: "1.1"', "notice_version: 1.1")
-    (problem,) = lint_policy(root)
-    assert (Path(problem.path).name, problem.line) == ("policy.yaml", 4)
+    (problem,) = lint_policy(root, today=TODAY)
+    assert (Path(problem.path).name, problem.line) == ("policy.yaml", 8)
     assert "expected text" in problem.message
 
 
 def test_an_empty_purpose_file_is_reported(policy_copy: Path):
     (policy_copy / "purposes" / "recruitment.yaml").write_text("", encoding="utf-8")
-    problems = lint_policy(policy_copy)
+    problems = lint_policy(policy_copy, today=TODAY)
     assert [(Path(p.path).name, p.line) for p in problems] == [("recruitment.yaml", 1)]
     assert "found an empty file" in problems[0].message
 

@@ -89,9 +89,28 @@ def test_no_portability_on_other_bases(edit, basis):
 
 
 def test_no_portability_without_subject_provided_columns(policy_copy):
-    decision = load_policy(policy_copy).rights("e_invoicing")["portability"]
+    path = policy_copy / "sources" / "recruitment.yaml"
+    path.write_text(path.read_text("utf-8").replace(", provided_by_subject: true", ""), "utf-8")
+    decision = load_policy(policy_copy).rights("recruitment")["portability"]
     assert not decision.allowed
     assert decision.rule == "nothing_provided"
+
+
+def test_a_processor_purpose_leaves_every_right_to_the_client(policy_copy):
+    """A processor has no basis of its own: each request goes to the client, who decides."""
+    rights = load_policy(policy_copy).rights("e_invoicing")
+    assert {d.rule for d in rights.values()} == {"controller_decides"}
+    assert "Art. 28(3)(e)" in rights["erasure"].reason
+
+
+def test_a_processor_purpose_with_a_basis_of_its_own_is_refused(edit):
+    from datetime import date
+
+    from governance.policy import lint_policy
+
+    root = edit(E, "legal_basis: controllers_basis", "legal_basis: contract")
+    (problem,) = lint_policy(root, today=date(2026, 12, 1))
+    assert problem.message.startswith("a processor has no legal basis of its own")
 
 
 def test_override_replaces_the_derived_decision_with_its_reason(edit):
@@ -99,7 +118,7 @@ def test_override_replaces_the_derived_decision_with_its_reason(edit):
         E,
         "retention:",
         "rights_overrides:\n"
-        "  erasure: {allowed: false, reason: accounting law keeps invoices}\n"
+        "  erasure: {allowed: false, reason: {lv: likums, en: accounting law keeps invoices}}\n"
         "retention:",
     )
     decision = load_policy(root).rights("e_invoicing")["erasure"]
@@ -110,17 +129,23 @@ def test_override_replaces_the_derived_decision_with_its_reason(edit):
     )
 
 
-@pytest.mark.parametrize("reason", [None, "", "   "])
-def test_override_without_reason_is_rejected(reason):
-    data = {"allowed": False} if reason is None else {"allowed": False, "reason": reason}
+def test_override_without_reason_is_rejected():
     with pytest.raises(ValidationError, match="needs a reason"):
-        RightOverride.model_validate(data)
+        RightOverride.model_validate({"allowed": False})
+
+
+@pytest.mark.parametrize("reason", ["", "a reason in English only", {"lv": "tikai latviski"}])
+def test_override_reason_needs_both_languages(reason):
+    with pytest.raises(ValidationError):
+        RightOverride.model_validate({"allowed": False, "reason": reason})
 
 
 def test_override_without_reason_is_a_lint_error(edit):
+    from datetime import date
+
     from governance.policy import lint_policy
 
     root = edit(R, "retention:", "rights_overrides:\n  objection: {allowed: true}\nretention:")
-    (problem,) = lint_policy(root)
+    (problem,) = lint_policy(root, today=date(2026, 12, 1))
     assert problem.line == 15
     assert "objection: a rights override needs a reason" in problem.message

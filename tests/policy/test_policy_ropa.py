@@ -39,19 +39,44 @@ def test_record_splits_controller_and_processor_activities(policy_copy, lang: st
     view = build_view(load_policy(policy_copy), lang)
     assert [a.id for a in view.controller_activities] == ["recruitment"]
     assert [a.id for a in view.processor_activities] == ["e_invoicing"]
-    assert view.processor_activities[0].on_behalf_of == "the client who ordered the dispatch"
+    expected = (
+        "the client who ordered the dispatch"
+        if lang == "en"
+        else "klients, kas pasūtījis izsūtīšanu"
+    )
+    assert view.processor_activities[0].on_behalf_of == expected
 
 
 def test_retention_and_rights_are_stated_in_the_language(policy_copy):
     md = render_ropa(load_policy(policy_copy), "lv", "md")
     assert (
-        "| `withdrawn_candidates` | `recruitment.candidates` | `applied_at` | 30 dienas (P30D)"
-        in md
-    )
+        "| `withdrawn_candidates` | Atsauktos pieteikumus glabājam 30 dienas. "
+        "| `recruitment.candidates` | `applied_at` | 30 dienas (P30D)"
+    ) in md
     assert "withdrawn = true" in md
     assert "tiesību akts: Grāmatvedības likums, 28. pants" in md
-    assert "datu pārnesamība: nē (persona šim nolūkam datus nav sniegusi pati)" in md
+    assert "klienta (pārziņa) norādījums: Klients uzdod glabāt likumā noteikto laiku." in md
+    assert "datu pārnesamība: jā" in md
+    assert "lemj klients (pārzinis)" in md  # the processor purpose's rights
     assert "ugunsmūri" in md and "šifrēšana" in md
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_record_gives_every_contact(policy_copy, lang: str):
+    """Controller, DPO and the supervisory authority with address, e-mail, phone and site."""
+    for fmt in ("md", "html"):
+        text = render_ropa(load_policy(policy_copy), lang, fmt)
+        for contact in (
+            "info@example.lv",
+            "+371 60000000",
+            "dpo@example.lv",
+            "pasts@dvi.gov.lv",
+            "+371 67223131",
+            "https://www.dvi.gov.lv",
+            "Elijas iela 17",
+        ):
+            assert contact in text, (lang, fmt, contact)
+        assert ("Datu valsts inspekcija" if lang == "lv" else "Data State Inspectorate") in text
 
 
 def test_data_subjects_fall_back_to_the_origin(policy_copy):
@@ -95,13 +120,13 @@ def test_html_escapes_policy_text(edit):
 def test_markdown_table_cells_cannot_be_broken_by_a_pipe(edit):
     root = edit(
         "purposes/recruitment.yaml",
-        'notice: "6 months after the competition ends"',
-        'notice: "6 months | after the competition ends"',
+        'en: "Six months after the competition ends."',
+        'en: "Six months | after the competition ends."',
     )
     md = render_ropa(load_policy(root), "en", "md")
     (row,) = [line for line in md.splitlines() if "candidates_after_competition" in line]
-    assert "6 months \\| after" in row
-    assert len(re.findall(r"(?<!\\)\|", row)) == 8  # seven cells, eight unescaped pipes
+    assert "Six months \\| after" in row
+    assert len(re.findall(r"(?<!\\)\|", row)) == 9  # eight cells, nine unescaped pipes
 
 
 def test_unknown_format_and_language_are_rejected(policy_copy):

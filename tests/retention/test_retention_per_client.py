@@ -14,7 +14,7 @@ from governance.retention.sweep import plan_rule, sweep_rule
 from governance.sources import SqlSources
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
-BITE = "SIA Bite Latvija"
+BITE = "SIA Piemēra Sakari"  # the demo estate's client with its own contract period
 
 
 def test_the_most_specific_rule_governs_its_rows(tmp_path, monkeypatch):
@@ -37,7 +37,9 @@ def test_the_most_specific_rule_governs_its_rows(tmp_path, monkeypatch):
     general = plan_rule(policy, sources, "sms_messaging", "sent_sms", now=NOW, holds=HoldSet([]))
     assert general.due == sum(1 for c, t in rows if c != BITE and t < naive - timedelta(days=183))
     sweep_rule(policy, sources, "sms_messaging", "sent_sms", now=NOW, holds=HoldSet([]))
-    sweep_rule(policy, sources, "sms_messaging", "sent_sms_bite", now=NOW, holds=HoldSet([]))
+    sweep_rule(
+        policy, sources, "sms_messaging", "sent_sms_two_year_contract", now=NOW, holds=HoldSet([])
+    )
     sources.dispose()
     with engine.connect() as conn:
         left = [tuple(r) for r in conn.execute(query)]

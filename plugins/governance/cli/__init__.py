@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from governance.errors import GovernanceError
 
 #: Subcommand modules, in the order ``governance --help`` lists them.
-COMMAND_MODULES = ("lint", "ropa", "audit", "estate", "hold", "archive", "dsr")
+COMMAND_MODULES = ("lint", "ropa", "notice", "audit", "estate", "hold", "archive", "dsr")
 #: An error's ``field`` whose option is not simply ``--`` + the field with dashes.
 OPTION_SPELLINGS = {
     "range": "--from/--to",

@@ -1,7 +1,9 @@
 """``governance lint``: check that the policy can be carried out.
 
 Prints one ``path:line: message`` per problem and exits 1, or prints a one-line summary with the
-policy version and exits 0, so CI and pre-commit hooks can gate on the exit code.
+policy version and exits 0, so CI and pre-commit hooks can gate on the exit code. A legal fact
+checked longer ago than ``defaults.legal_fact_max_age`` is a problem; ``--today`` fixes the day
+it is measured from (default: today).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from governance import settings
@@ -25,6 +28,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=Path,
         help="the policy folder (default: GOVERNANCE_POLICY or include/policy)",
     )
+    parser.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        type=date.fromisoformat,
+        help="the day legal facts' freshness is measured from (default: today)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -38,7 +47,7 @@ def _shown(path: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     directory = args.policy or settings.policy_dir()
-    problems = lint_policy(directory)
+    problems = lint_policy(directory, today=args.today)
     if problems:
         for problem in problems:
             print(f"{_shown(problem.path)}:{problem.line}: {problem.message}")

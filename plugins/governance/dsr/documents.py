@@ -109,12 +109,12 @@ def render(
             type_name=TYPE_NAMES[lang][request_type],
             received=received.isoformat(),
             answered=answered.isoformat(),
-            controller=f"{policy.controller.name} ({policy.controller.contact})",
+            controller=f"{policy.controller.name} ({policy.controller.email})",
             intro=intro,
             missing=list(missing),
             outcome=rows,
             activities=activities,
-            authority=policy.settings.supervisory_authority,
+            authority=policy.settings.supervisory_authority.name.get(lang),
             checksums=kind == "package",
         )
     )

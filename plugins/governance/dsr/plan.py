@@ -97,7 +97,7 @@ def decide(
     one must stay while they do (a customer row while its billing is kept).
     """
     entity = policy.entity(qualified)
-    purpose_id = entity.purposes[0]
+    purpose_id = entity.purpose
     purpose = policy.purpose(purpose_id)
     if list(scope) != ["*"] and purpose_id not in scope:
         return Decision(
@@ -176,7 +176,7 @@ def decide(
         rule, until = statute
         return Decision(
             "retain",
-            f"kept under {rule.rests_on.statute} (rule {rule.id})",
+            f"kept under {policy.legal_fact(rule.rests_on.statute).citation('en')} (rule {rule.id})",
             purpose_id,
             None if until == date.max else until,
         )
@@ -215,4 +215,4 @@ def decide(
 
 
 def purpose_of(policy: Policy, qualified: str) -> Purpose:
-    return policy.purpose(policy.entity(qualified).purposes[0])
+    return policy.purpose(policy.entity(qualified).purpose)

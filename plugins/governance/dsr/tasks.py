@@ -120,7 +120,7 @@ def plan(request_id: str, today: date, now: datetime) -> dict[str, Any]:
                 row = content[entity].get(record.record_key)
                 if row is None:
                     continue  # gone since locate (a sweep): nothing to decide
-                purpose = policy.entity(entity).purposes[0]
+                purpose = policy.entity(entity).purpose
                 hold = _holds_for(engine, purpose, now, holds).covers(
                     entity,
                     record.record_key,

@@ -31,20 +31,37 @@ DEFAULT_TODAY = date(2026, 11, 1)
 BATCH = 5000
 YEARS = 12
 
+# Fictitious clients (no real company is anyone's client here). "SIA Piemēra Sakari" has a
+# contract with its own SMS period: the policy's per-client rule (sms_messaging).
 CLIENTS = (
-    "SIA Rīgas Ūdens",
-    "AS Latvenergo",
-    "SIA Tele2",
-    "AS Swedbank",
-    "SIA Bite Latvija",
-    "AS Citadele banka",
-    "SIA Rimi Latvia",
-    "AS Latvijas Gāze",
-    "SIA Lattelecom",
-    "SIA Maxima",
+    "SIA Parauga Ūdens",
+    "AS Parauga Enerģija",
+    "SIA Parauga Telekoms",
+    "AS Parauga Banka",
+    "SIA Piemēra Sakari",
+    "AS Parauga Kredīts",
+    "SIA Parauga Veikali",
+    "AS Parauga Gāze",
+    "SIA Parauga Tīkli",
+    "SIA Parauga Pārtika",
 )
 PARTNERS = ("Omniva", "DPD Latvija", "Latvijas Pasts", "Venipak")
-AUTHORITIES = ("VAS Latvijas Valsts ceļi", "Rīgas valstspilsētas pašvaldība", "VSAA", "Valsts kase")
+# Fictitious tenderers in the company's own procurements (it is the buyer).
+TENDERERS = (
+    "SIA Parauga Druka",
+    "SIA Piemēra Loģistika",
+    "AS Parauga IT",
+    "SIA Parauga Konsultācijas",
+    "SIA Piemēra Iepakojums",
+)
+PROCUREMENTS = (
+    "Aplokšņu un veidlapu piegāde",
+    "Drukas iekārtu apkope",
+    "Kurjerpakalpojumi",
+    "Serveru un datortehnikas iegāde",
+    "Telpu uzkopšana",
+    "Mārketinga pakalpojumi",
+)
 ROLES = ("projekta vadītājs", "drukas speciālists", "IT arhitekts", "loģistikas eksperts")
 LOCATIONS = (
     "ieeja A",
@@ -191,19 +208,7 @@ class _Estate:
                 name=f"Kampaņa {i + 1}",
                 sent_at=self.moment(rng, 3),
             )
-        self.tenders = max(5, n // 1000)
-        for i in range(self.tenders):
-            submitted = self.moment(rng, YEARS).date()
-            concluded = submitted + timedelta(days=rng.randint(20, 120))
-            self.add(
-                "procurement",
-                "tenders",
-                procurement_ref=f"IUB {submitted.year}/{i + 1}",
-                title=f"Drukas un pasta pakalpojumi {i + 1}",
-                contracting_authority=rng.choice(AUTHORITIES),
-                submitted_at=submitted,
-                concluded_at=concluded if concluded < self.today else None,
-            )
+        self.procurements()
         self.vacancies = []
         for i in range(max(6, n // 500)):
             published = self.moment(rng, 3).date()
@@ -239,6 +244,46 @@ class _Estate:
                 published_at=self.moment(rng, 6),
             )
         self.cctv()
+
+    def procurements(self) -> None:
+        """The company's own procurements, spread evenly over the years (the newest still being
+        evaluated), each with a few tenders; tenderers' staff are added per person."""
+        rng = random.Random(self.seed + 20)
+        count = max(6, self.subjects // 1000)
+        self.tenders = 0
+        for i in range(count):
+            announced = self.today - timedelta(days=20 + int(i * YEARS * 365 / count))
+            decided = announced + timedelta(days=rng.randint(45, 90))
+            awarded = decided if decided < self.today else None
+            procurement = self.add(
+                "procurement",
+                "procurements",
+                procurement_ref=f"MM {announced.year}/{i + 1}",
+                title=PROCUREMENTS[i % len(PROCUREMENTS)],
+                announced_on=announced,
+                awarded_on=awarded,
+            )
+            winner = rng.randrange(3)
+            for k in range(3):
+                tenderer = (i + k) % len(TENDERERS)
+                outcome = (
+                    "evaluating"
+                    if awarded is None
+                    else ("awarded" if k == winner else rng.choice(("not_awarded", "rejected")))
+                )
+                self.add(
+                    "procurement",
+                    "tenders",
+                    procurement_id=procurement,
+                    tenderer_name=TENDERERS[tenderer],
+                    tenderer_reg_no=f"4010{5000000 + tenderer * 7907}",
+                    received_at=datetime.combine(
+                        announced + timedelta(days=rng.randint(10, 25)), dtime(11, 0)
+                    ),
+                    outcome=outcome,
+                    awarded_on=awarded,
+                )
+                self.tenders += 1
 
     def cctv(self) -> None:
         rng = random.Random(self.seed + 10)
@@ -409,6 +454,13 @@ class _Estate:
     def archive(self, rng, p) -> None:
         doc_type = rng.choice(("invoice", "payroll", "contract", "correspondence"))
         document_date = self.moment(rng).date()
+        archived = datetime.combine(document_date, dtime(15, 0))
+        old = random.Random(self.seed * 104_729 + p.index)  # leaves the person's draws alone
+        if doc_type == "payroll" and old.random() < 0.5:
+            # Scanned paper archives hold payroll from before 1999: kept 75 years, not 10.
+            doc_type = "payroll_before_1999"
+            year = old.choice((1947, 1949, 1950, 1962, 1975, 1988, 1996))
+            document_date = date(year, old.randint(1, 12), old.randint(1, 28))
         doc_id = self.writers["archive"].counts["documents"] + 1
         path = self.file("archive", f"{document_date.year}/{doc_type}-{doc_id:07d}.pdf", PDF)
         self.add(
@@ -423,7 +475,7 @@ class _Estate:
             file_path=path,
             pages=rng.randint(1, 6),
             document_date=document_date,
-            archived_at=datetime.combine(document_date, dtime(15, 0)),
+            archived_at=archived,
         )
 
     def parcel_locker(self, rng, p) -> None:
@@ -490,17 +542,20 @@ class _Estate:
             )
 
     def procurement(self, rng, p) -> None:
+        """The person as staff or an expert a tenderer names in its tender (CV, certificates)."""
         expert = self.writers["procurement"].counts["experts"] + 1
+        years = rng.randint(3, 25)
         self.add(
             "procurement",
             "experts",
             tender_id=rng.randint(1, self.tenders),
             full_name=drift.name(rng, p.full_name),
-            email=drift.email(rng, p.email),
-            phone=drift.phone(rng, p.phone),
             role=rng.choice(ROLES),
+            experience=f"{years} gadu pieredze; {p.full_name} vadījis līdzīgus projektus.",
             cv_path=self.file("procurement", f"experts/{expert:06d}-cv.pdf", PDF),
-            diploma_path=self.file("procurement", f"experts/{expert:06d}-diploma.pdf", PDF),
+            certificates_path=self.file(
+                "procurement", f"experts/{expert:06d}-certificates.pdf", PDF
+            ),
         )
 
     def recruitment(self, rng, p) -> None:

@@ -51,9 +51,10 @@ SPEC: dict[str, dict[str, str]] = {
     "sms_gateway": {
         "sms_messages": "client_name:text recipient_phone:text body:text sent_at:ts status:text",
     },
-    "procurement": {
-        "tenders": "procurement_ref:text title:text contracting_authority:text submitted_at:date concluded_at:date",
-        "experts": "tender_id:int->tenders.id full_name:text email:text phone:text role:text cv_path:text diploma_path:text",
+    "procurement": {  # the company's own procurements: it is the buyer, evaluating tenderers
+        "procurements": "procurement_ref:text title:text announced_on:date awarded_on:date",
+        "tenders": "procurement_id:int->procurements.id tenderer_name:text tenderer_reg_no:text received_at:ts outcome:text awarded_on:date",
+        "experts": "tender_id:int->tenders.id full_name:text role:text experience:text cv_path:text certificates_path:text",
     },
     "recruitment": {
         "vacancies": "title:text published_at:date competition_end:date",

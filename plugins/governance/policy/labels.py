@@ -16,6 +16,10 @@ LABELS: dict[str, dict[str, str]] = {
         "processor_record": "Activities as processor (GDPR Art. 30(2))",
         "controller": "Controller",
         "contact": "Contact",
+        "address": "Address",
+        "email": "E-mail",
+        "phone": "Phone",
+        "dpo": "Data protection officer",
         "supervisory_authority": "Supervisory authority",
         "notice_version": "Privacy notice version",
         "policy_version": "Policy version (SHA-256)",
@@ -23,7 +27,7 @@ LABELS: dict[str, dict[str, str]] = {
         "purpose": "Purpose",
         "description": "Description",
         "legal_basis": "Legal basis",
-        "legal_basis_note": "In the notice's words",
+        "legal_basis_note": "How the basis applies",
         "role": "Role",
         "on_behalf_of": "Controller on whose behalf we process",
         "processor_note": "Data-subject requests are answered by the controller; we assist "
@@ -41,6 +45,7 @@ LABELS: dict[str, dict[str, str]] = {
         "entity": "Records",
         "anchor": "Counted from",
         "period": "Period",
+        "in_words": "The rule",
         "action": "At the end",
         "condition": "Only where",
         "rests_on": "Rests on",
@@ -60,16 +65,20 @@ LABELS: dict[str, dict[str, str]] = {
         "basis.vital_interests": "vital interests (GDPR Art. 6(1)(d))",
         "basis.public_task": "public task (GDPR Art. 6(1)(e))",
         "basis.legitimate_interests": "legitimate interests (GDPR Art. 6(1)(f))",
+        "basis.controllers_basis": "the controller's (the client's) legal basis; we process "
+        "as a processor on its documented instructions (GDPR Art. 28(3)(a))",
         # roles
         "role.controller": "controller",
         "role.processor": "processor",
         # origins and the data subjects they imply when a purpose names none
         "origin.subject": "the data subject",
         "origin.client": "our clients (legal entities)",
+        "origin.tenderer": "the tenderers in our procurements",
         "origin.generated": "created by the processing itself",
         "subjects.subject": "persons who give us their data themselves",
         "subjects.client": "persons whose data our clients entrust to us (their recipients, "
         "customers and staff)",
+        "subjects.tenderer": "the staff and experts a tenderer names in its tender",
         "subjects.generated": "persons whose data arises in the processing (e.g. people "
         "recorded by cameras)",
         # categories
@@ -95,6 +104,7 @@ LABELS: dict[str, dict[str, str]] = {
         "rests.notice": "the privacy notice",
         "rests.statute": "law",
         "rests.company": "company decision",
+        "rests.client": "the client's instruction (the controller)",
         # rights
         "right.access": "access",
         "right.rectification": "rectification",
@@ -111,6 +121,8 @@ LABELS: dict[str, dict[str, str]] = {
         "why.not_consent": "processing does not rest on consent",
         "why.not_consent_or_contract": "only for processing on consent or contract",
         "why.nothing_provided": "the person has not provided data for this purpose",
+        "why.controller_decides": "the client (the controller) decides; we pass the request on "
+        "and assist",
         "why.override": "policy decision",
     },
     "lv": {
@@ -120,6 +132,10 @@ LABELS: dict[str, dict[str, str]] = {
         "processor_record": "Darbības kā apstrādātājam (VDAR 30. panta 2. punkts)",
         "controller": "Pārzinis",
         "contact": "Kontaktinformācija",
+        "address": "Adrese",
+        "email": "E-pasts",
+        "phone": "Tālrunis",
+        "dpo": "Datu aizsardzības speciālists",
         "supervisory_authority": "Uzraudzības iestāde",
         "notice_version": "Privātuma politikas versija",
         "policy_version": "Politikas versija (SHA-256)",
@@ -127,7 +143,7 @@ LABELS: dict[str, dict[str, str]] = {
         "purpose": "Nolūks",
         "description": "Apraksts",
         "legal_basis": "Tiesiskais pamats",
-        "legal_basis_note": "Privātuma politikas vārdiem",
+        "legal_basis_note": "Kā pamats tiek piemērots",
         "role": "Loma",
         "on_behalf_of": "Pārzinis, kura vārdā apstrādājam",
         "processor_note": "Datu subjektu pieprasījumus izskata pārzinis; mēs palīdzam "
@@ -145,6 +161,7 @@ LABELS: dict[str, dict[str, str]] = {
         "entity": "Ieraksti",
         "anchor": "Skaitot no",
         "period": "Termiņš",
+        "in_words": "Noteikums vārdos",
         "action": "Termiņa beigās",
         "condition": "Tikai, ja",
         "rests_on": "Pamatojums",
@@ -165,14 +182,20 @@ LABELS: dict[str, dict[str, str]] = {
         "(VDAR 6. panta 1. punkta e) apakšpunkts)",
         "basis.legitimate_interests": "leģitīmās intereses (VDAR 6. panta 1. punkta f) "
         "apakšpunkts)",
+        "basis.controllers_basis": "pārziņa (klienta) tiesiskais pamats; mēs apstrādājam datus "
+        "kā apstrādātājs saskaņā ar klienta dokumentētiem norādījumiem (VDAR 28. panta 3. punkta "
+        "a) apakšpunkts)",
         "role.controller": "pārzinis",
         "role.processor": "apstrādātājs",
         "origin.subject": "datu subjekts",
         "origin.client": "mūsu klienti (juridiskas personas)",
+        "origin.tenderer": "pretendenti mūsu rīkotajos iepirkumos",
         "origin.generated": "rodas pašā apstrādē",
         "subjects.subject": "personas, kas savus datus sniedz pašas",
         "subjects.client": "personas, kuru datus mums uztic klienti (to adresāti, pircēji un "
         "darbinieki)",
+        "subjects.tenderer": "pretendentu personāls un eksperti, ko pretendents norāda savā "
+        "piedāvājumā",
         "subjects.generated": "personas, kuru dati rodas apstrādē (piem., videokameru ierakstītās "
         "personas)",
         "category.identification": "identifikācijas dati (vārds, uzvārds)",
@@ -195,6 +218,7 @@ LABELS: dict[str, dict[str, str]] = {
         "rests.notice": "privātuma politika",
         "rests.statute": "tiesību akts",
         "rests.company": "uzņēmuma lēmums",
+        "rests.client": "klienta (pārziņa) norādījums",
         "right.access": "piekļuve datiem",
         "right.rectification": "datu labošana",
         "right.erasure": "datu dzēšana",
@@ -210,6 +234,8 @@ LABELS: dict[str, dict[str, str]] = {
         "why.not_consent": "apstrāde nebalstās uz piekrišanu",
         "why.not_consent_or_contract": "tikai apstrādei uz piekrišanas vai līguma pamata",
         "why.nothing_provided": "persona šim nolūkam datus nav sniegusi pati",
+        "why.controller_decides": "lemj klients (pārzinis); mēs pieprasījumu nododam klientam un "
+        "palīdzam to izpildīt",
         "why.override": "politikas lēmums",
     },
 }

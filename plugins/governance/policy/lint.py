@@ -3,23 +3,33 @@
 Two passes. First every file is parsed (YAML syntax, duplicate keys) and validated against its
 model (unknown keys, missing keys, allowed values, ISO periods). Then the files are checked
 against each other: rules against the data map, entities against purposes, links against
-columns. All problems are collected; nothing stops at the first. When a file fails the first
-pass, references *into* it are not checked, so one typo does not cascade into a dozen reports.
+columns, grounds against the legal facts and the notice map. All problems are collected;
+nothing stops at the first. When a file fails the first pass, references *into* it are not
+checked, so one typo does not cascade into a dozen reports.
+
+Every text value is also searched for internal notes ("verify ...", TODO): they must not reach a
+person. Whether a legal fact is still fresh depends on the day, so it is a separate check
+(:func:`stale_legal_facts`) that ``governance lint`` runs and loading the policy does not: a
+fact past its age fails the daily lint, not every sweep.
 """
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from croniter import croniter
 from pydantic import BaseModel, ValidationError
 
+from governance.policy.models import LegalFacts, Purpose, Source
 from governance.policy.models import PolicySettings as Settings
-from governance.policy.models import Purpose, Source
+from governance.policy.notice.model import NoticeMap, NoticeVersions
+from governance.policy.periods import add_period
 from governance.policy.problems import Problem
 from governance.policy.version import policy_files
 from governance.policy.yaml_lines import KeyPath, LoadedYaml, YamlSyntaxError, load_yaml_with_lines
@@ -54,7 +64,20 @@ _VALUE_NAMES = {
 
 _PATTERN_FORMS = {
     "^[a-z][a-z0-9_]*$": "an id of lower-case letters, digits and _ starting with a letter",
+    r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$": "an e-mail address such as info@example.lv",
+    r"^\+[0-9][0-9 ]{6,18}[0-9]$": "a phone number in international form such as +371 67000000",
+    r"^https?://[^\s]+$": "a web address starting with https://",
+    r"^[a-z*][a-z0-9_*]*(\.[a-z0-9_*]+)*$": "a policy key such as purposes.recruitment.title "
+    "(* for one segment)",
 }
+
+#: Words of an internal note that must never reach a person (a letter, the notice, the record).
+INTERNAL_NOTE = re.compile(r"\b(verify|TODO|FIXME|TBD|XXX)\b", re.IGNORECASE)
+
+#: The optional files besides policy.yaml, purposes/ and sources/, and the model of each.
+LEGAL_FACTS_FILE = "legal_facts.yaml"
+NOTICE_MAP_FILE = "notice/traceability.yaml"
+NOTICE_VERSIONS_FILE = "notice/versions.yaml"
 
 
 @dataclass
@@ -64,6 +87,9 @@ class CheckedPolicy:
     settings: Settings | None = None
     purposes: dict[str, Purpose] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
+    legal_facts: LegalFacts | None = None
+    notice_map: NoticeMap | None = None
+    notice_versions: NoticeVersions | None = None
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -82,6 +108,32 @@ def check_policy(directory: Path) -> CheckedPolicy:
     return linter.result
 
 
+def stale_legal_facts(directory: Path, checked: CheckedPolicy, today: date) -> list[Problem]:
+    """Legal facts last checked longer ago than ``defaults.legal_fact_max_age`` (default P1Y)."""
+    if checked.legal_facts is None:
+        return []
+    max_age = checked.settings.defaults.legal_fact_max_age if checked.settings else "P1Y"
+    path = directory / LEGAL_FACTS_FILE
+    try:
+        lines = load_yaml_with_lines(path.read_text(encoding="utf-8"))
+    except (OSError, YamlSyntaxError):
+        lines = None
+    problems = []
+    for fact_id, fact in sorted(checked.legal_facts.facts.items()):
+        if add_period(fact.checked, max_age) < today:
+            line = lines.line_of(("facts", fact_id, "checked")) if lines else 1
+            problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    f"legal fact '{fact_id}' was last checked on {fact.checked.isoformat()}, "
+                    f"longer ago than {max_age} (defaults.legal_fact_max_age); read the current "
+                    f"text at {fact.url} and update version and checked",
+                )
+            )
+    return problems
+
+
 class _Linter:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -89,6 +141,8 @@ class _Linter:
         self.loaded: dict[str, LoadedYaml] = {}
         self.broken_purposes: set[str] = set()
         self.broken_sources: set[str] = set()
+        self.broken_facts = False
+        self.broken_notice = False
 
     # --- reporting ----------------------------------------------------------------------
 
@@ -120,6 +174,17 @@ class _Linter:
                 settings_seen = True
                 model = self.validate(rel, path, Settings)
                 self.result.settings = model if isinstance(model, Settings) else None
+            elif rel == LEGAL_FACTS_FILE:
+                model = self.validate(rel, path, LegalFacts)
+                self.result.legal_facts = model if isinstance(model, LegalFacts) else None
+                self.broken_facts = model is None
+            elif rel == NOTICE_MAP_FILE:
+                model = self.validate(rel, path, NoticeMap)
+                self.result.notice_map = model if isinstance(model, NoticeMap) else None
+                self.broken_notice = model is None
+            elif rel == NOTICE_VERSIONS_FILE:
+                model = self.validate(rel, path, NoticeVersions)
+                self.result.notice_versions = model if isinstance(model, NoticeVersions) else None
             elif len(parts) == 2 and parts[0] == "purposes":
                 purpose_files.append((rel, path.stem))
             elif len(parts) == 2 and parts[0] == "sources":
@@ -128,8 +193,9 @@ class _Linter:
                 self.report(
                     rel,
                     1,
-                    "unexpected YAML file; expected policy.yaml, purposes/<id>.yaml "
-                    "or sources/<system>.yaml",
+                    "unexpected YAML file; expected policy.yaml, purposes/<id>.yaml, "
+                    f"sources/<system>.yaml, {LEGAL_FACTS_FILE}, {NOTICE_MAP_FILE} "
+                    f"or {NOTICE_VERSIONS_FILE}",
                 )
         if not settings_seen:
             self.report(
@@ -159,6 +225,8 @@ class _Linter:
             self.check_purpose(f"purposes/{stem}.yaml", purpose)
         for stem, source in sorted(self.result.sources.items()):
             self.check_source(f"sources/{stem}.yaml", stem, source)
+        self.check_grounds()
+        self.check_notes()
 
     def validate(self, rel: str, path: Path, model: type[BaseModel]) -> BaseModel | None:
         try:
@@ -249,6 +317,28 @@ class _Linter:
                 ("controller",),
                 "controller is only for role: processor; remove it or set role: processor",
             )
+        if purpose.role == "processor" and purpose.legal_basis != "controllers_basis":
+            self.report(
+                rel,
+                ("legal_basis",),
+                f"a processor has no legal basis of its own (found: {purpose.legal_basis}); "
+                "the client's basis applies: set legal_basis: controllers_basis and say how in "
+                "legal_basis_note",
+            )
+        if purpose.role == "controller" and purpose.legal_basis == "controllers_basis":
+            self.report(
+                rel,
+                ("legal_basis",),
+                "controllers_basis is for processor purposes; a controller purpose needs its own "
+                "basis of GDPR Art. 6(1): consent, contract, legal_obligation, vital_interests, "
+                "public_task or legitimate_interests",
+            )
+        if "controllers_basis" in purpose.additional_legal_bases:
+            self.report(
+                rel,
+                ("additional_legal_bases",),
+                "controllers_basis cannot be an additional basis; it is a processor's only one",
+            )
         if purpose.schedule is not None and not _valid_schedule(purpose.schedule):
             self.report(
                 rel,
@@ -263,12 +353,12 @@ class _Linter:
             except _Unknown as exc:
                 self.report(rel, ("entities", index), f"purpose lists {exc}")
                 continue
-            if found is not None and pid not in found[1].purposes:
+            if found is not None and found[1].purpose != pid and self._lists(found[1], qualified):
                 self.report(
                     rel,
                     ("entities", index),
-                    f"entity '{qualified}' does not list purpose '{pid}' in its purposes; "
-                    f"add it there in sources/{found[0]}.yaml or remove it here",
+                    f"entity '{qualified}' serves purpose '{found[1].purpose}', not '{pid}'; "
+                    f"set purpose: {pid} in sources/{found[0]}.yaml or remove it here",
                 )
         first_line: dict[str, int] = {}
         loaded = self.loaded[rel]
@@ -285,6 +375,11 @@ class _Linter:
             else:
                 first_line[rule.id] = line
             self.check_rule(rel, here, purpose, rule)
+
+    def _lists(self, entity: Any, qualified: str) -> bool:
+        """Whether the entity's own purpose lists it (else its data map reports the mismatch)."""
+        own = self.result.purposes.get(entity.purpose)
+        return own is not None and qualified in own.entities
 
     def check_anonymisation(
         self, rel: str, here: KeyPath, rule: Any, entity: Any, where_file: str
@@ -347,7 +442,120 @@ class _Linter:
                     "generalise it",
                 )
 
+    def check_rests_on(self, rel: str, here: KeyPath, purpose: Purpose, rule: Any) -> None:
+        """The rule's grounds exist, and fit the purpose's role."""
+        rests = rule.rests_on
+        if rests.statute:
+            self.check_fact(rel, (*here, "rests_on", "statute"), rests.statute)
+        if rests.notice:
+            notice = self.result.notice_map
+            if notice is None and not self.broken_notice:
+                self.report(
+                    rel,
+                    (*here, "rests_on", "notice"),
+                    f"rule '{rule.id}' rests on notice statement '{rests.notice}' but the policy "
+                    f"has no {NOTICE_MAP_FILE}; add the statement there",
+                )
+            elif notice is not None and notice.statement(rests.notice) is None:
+                self.report(
+                    rel,
+                    (*here, "rests_on", "notice"),
+                    f"rule '{rule.id}' rests on unknown notice statement '{rests.notice}'; "
+                    f"expected a statement id of {NOTICE_MAP_FILE}",
+                )
+        if purpose.role == "processor" and rests.decided_by == "company":
+            self.report(
+                rel,
+                (*here, "rests_on", "decided_by"),
+                f"rule '{rule.id}': a processor keeps a client's data as the client instructs; "
+                "use decided_by: client (the contract's period) with its reason",
+            )
+        if purpose.role == "controller" and rests.decided_by == "client":
+            self.report(
+                rel,
+                (*here, "rests_on", "decided_by"),
+                f"rule '{rule.id}': decided_by: client is for processor purposes; a controller "
+                "decides itself (decided_by: company)",
+            )
+        for lang in ("lv", "en"):
+            if "{period}" not in rule.in_words.get(lang):
+                self.report(
+                    rel,
+                    (*here, "in_words", lang),
+                    f"rule '{rule.id}': in_words.{lang} has no {{period}}; write where the "
+                    "period goes, so a changed period reaches the notice and the letters",
+                )
+
+    def check_fact(self, rel: str, where: KeyPath, fact_id: str) -> None:
+        facts = self.result.legal_facts
+        if facts is None and self.broken_facts:
+            return
+        if facts is None:
+            self.report(
+                rel,
+                where,
+                f"legal fact '{fact_id}' is named but the policy has no {LEGAL_FACTS_FILE}; "
+                "add the fact there (source, section, says, url, version, checked)",
+            )
+        elif fact_id not in facts.facts:
+            self.report(
+                rel,
+                where,
+                f"unknown legal fact '{fact_id}'; expected one of {LEGAL_FACTS_FILE}: "
+                + ", ".join(sorted(facts.facts)),
+            )
+
+    def check_grounds(self) -> None:
+        """Contacts and notice grounds that name a legal fact name an existing one."""
+        settings = self.result.settings
+        if settings is not None:
+            self.check_fact(
+                "policy.yaml",
+                ("supervisory_authority", "rests_on"),
+                settings.supervisory_authority.rests_on,
+            )
+        notice = self.result.notice_map
+        if notice is None:
+            return
+        sections = {s.id for s in notice.sections}
+        seen: dict[str, int] = {}
+        for index, statement in enumerate(notice.statements):
+            where = ("statements", index)
+            if statement.id in seen:
+                self.report(
+                    NOTICE_MAP_FILE,
+                    (*where, "id"),
+                    f"duplicate statement id '{statement.id}' (first at statement "
+                    f"{seen[statement.id] + 1}); statement ids are unique",
+                )
+            seen.setdefault(statement.id, index)
+            if statement.section not in sections:
+                self.report(
+                    NOTICE_MAP_FILE,
+                    (*where, "section"),
+                    f"statement '{statement.id}' names unknown section '{statement.section}'; "
+                    f"expected one of: {', '.join(sorted(sections))}",
+                )
+        for index, ground in enumerate(notice.grounds):
+            if ground.statute:
+                self.check_fact(NOTICE_MAP_FILE, ("grounds", index, "statute"), ground.statute)
+
+    def check_notes(self) -> None:
+        """No internal note ("verify ...", TODO) in any text value of any policy file."""
+        for rel, loaded in sorted(self.loaded.items()):
+            for key_path, text in _texts(loaded.data, ()):
+                match = INTERNAL_NOTE.search(text)
+                if match:
+                    self.report(
+                        rel,
+                        key_path,
+                        f"{_dotted(key_path)}: internal note '{match.group(0)}' in a text a "
+                        "person or the DPO reads; resolve it (cite the law in "
+                        f"{LEGAL_FACTS_FILE}) or move it to a YAML comment",
+                    )
+
     def check_rule(self, rel: str, here: KeyPath, purpose: Purpose, rule: Any) -> None:
+        self.check_rests_on(rel, here, purpose, rule)
         if rule.action not in executable_actions():
             self.report(
                 rel,
@@ -406,30 +614,22 @@ class _Linter:
         for name, entity in source.entities.items():
             here = ("entities", name)
             qualified = f"{system}.{name}"
-            if not entity.purposes:
-                self.report(
-                    rel,
-                    (*here, "purposes"),
-                    f"entity '{qualified}' serves no purpose; every entity needs at least one "
-                    f"purpose id, one of: {', '.join(known_purposes) or '(none)'}",
-                )
-            for index, pid in enumerate(entity.purposes):
-                if pid in self.broken_purposes:
-                    continue
+            pid = entity.purpose
+            if pid not in self.broken_purposes:
                 purpose = self.result.purposes.get(pid)
                 if purpose is None:
                     self.report(
                         rel,
-                        (*here, "purposes", index),
+                        (*here, "purpose"),
                         f"entity '{qualified}' names unknown purpose '{pid}'; expected one of: "
                         f"{', '.join(known_purposes) or '(none)'}",
                     )
                 elif qualified not in purpose.entities:
                     self.report(
                         rel,
-                        (*here, "purposes", index),
+                        (*here, "purpose"),
                         f"purpose '{pid}' does not list entity '{qualified}' in its entities; "
-                        f"add it there in purposes/{pid}.yaml or remove '{pid}' here",
+                        f"add it there in purposes/{pid}.yaml or serve another purpose here",
                     )
             if entity.primary_key not in entity.columns:
                 self.report(
@@ -486,6 +686,18 @@ class _Linter:
 
 class _Unknown(Exception):
     """Internal: a reference that does not resolve; the message says what was expected."""
+
+
+def _texts(value: Any, path: KeyPath):
+    """Every string value in a YAML document with its key path (keys themselves excluded)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*path, index))
 
 
 def _valid_schedule(schedule: str) -> bool:

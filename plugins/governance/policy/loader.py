@@ -8,11 +8,12 @@ is not. An edited file changes the hash and is re-read on the next call.
 from __future__ import annotations
 
 import threading
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 
 from governance import settings
-from governance.policy.lint import check_policy
+from governance.policy.lint import check_policy, stale_legal_facts
 from governance.policy.policy import Policy
 from governance.policy.problems import PolicyError, Problem
 from governance.policy.version import policy_version
@@ -26,9 +27,16 @@ def _folder(directory: str | Path | None) -> Path:
     return Path(directory) if directory is not None else settings.policy_dir()
 
 
-def lint_policy(directory: str | Path | None = None) -> list[Problem]:
-    """Every problem in the policy folder (default ``settings.policy_dir()``), sorted; [] if clean."""
-    return check_policy(_folder(directory)).problems
+def lint_policy(directory: str | Path | None = None, *, today: date | None = None) -> list[Problem]:
+    """Every problem in the policy folder (default ``settings.policy_dir()``), sorted; [] if clean.
+
+    Besides what :func:`load_policy` refuses, a legal fact checked longer ago than
+    ``defaults.legal_fact_max_age`` before ``today`` (default: the real day) is a problem.
+    """
+    folder = _folder(directory)
+    checked = check_policy(folder)
+    stale = stale_legal_facts(folder, checked, today or date.today())
+    return sorted([*checked.problems, *stale])
 
 
 def load_policy(directory: str | Path | None = None) -> Policy:
@@ -50,6 +58,11 @@ def load_policy(directory: str | Path | None = None) -> Policy:
         settings=checked.settings,
         purposes=MappingProxyType(dict(sorted(checked.purposes.items()))),
         sources=MappingProxyType(dict(sorted(checked.sources.items()))),
+        legal_facts=MappingProxyType(
+            dict(sorted(checked.legal_facts.facts.items())) if checked.legal_facts else {}
+        ),
+        notice_map=checked.notice_map,
+        notice_versions=checked.notice_versions,
     )
     with _LOCK:
         if len(_CACHE) >= _CACHE_SIZE:

@@ -7,6 +7,7 @@ exist, is its anchor a date column) live in :mod:`governance.policy.lint`.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -45,9 +46,15 @@ LEGAL_BASES = (
     "vital_interests",
     "public_task",
     "legitimate_interests",
+    # A processor has no legal basis of its own: the controller's (the client's) applies.
+    "controllers_basis",
 )
+#: The bases of GDPR Art. 6(1), which a controller purpose rests on.
+CONTROLLER_BASES = LEGAL_BASES[:-1]
 ROLES = ("controller", "processor")
-ORIGINS = ("subject", "client", "generated")
+#: Where the data comes from: the person, the client who orders a service, the tenderers in
+#: the company's own procurements (their staff's CVs), or the processing itself (CCTV).
+ORIGINS = ("subject", "client", "tenderer", "generated")
 ORDERS = ("oldest_first", "newest_first")
 RIGHTS = (
     "access",
@@ -69,6 +76,9 @@ Order = Literal[ORDERS]  # type: ignore[valid-type]
 
 Identifier = Annotated[str, Field(strict=True, pattern=r"^[a-z][a-z0-9_]*$")]
 Text = Annotated[str, Field(strict=True, min_length=1)]
+Email = Annotated[str, Field(strict=True, pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")]
+Phone = Annotated[str, Field(strict=True, pattern=r"^\+[0-9][0-9 ]{6,18}[0-9]$")]
+Url = Annotated[str, Field(strict=True, pattern=r"^https?://[^\s]+$")]
 
 
 class Frozen(BaseModel):
@@ -83,7 +93,7 @@ class Frozen(BaseModel):
 
 
 class LocalText(Frozen):
-    """A text in both languages of the notice."""
+    """A text in both languages of the notice: every text a person or the DPO reads is one."""
 
     lv: Text
     en: Text
@@ -96,8 +106,42 @@ class LocalText(Frozen):
 
 
 class Controller(Frozen):
+    """The controller as the notice names it, with the contacts it gives (its last section)."""
+
     name: Text
-    contact: Text
+    #: How the notice refers to the controller after naming it once ("turpmāk – Mailmaster").
+    short_name: Text | None = None
+    address: LocalText
+    email: Email
+    phone: Phone
+    #: Who owns the company (the notice's first paragraph), if the notice says so.
+    owner: Text | None = None
+
+    @property
+    def called(self) -> str:
+        return self.short_name or self.name
+
+
+class DataProtectionOfficer(Frozen):
+    """The data protection officer's contact as the notice gives it (an e-mail address)."""
+
+    email: Email
+    name: Text | None = None
+
+
+class SupervisoryAuthority(Frozen):
+    """Where a person may complain (GDPR Art. 77), with the contacts a letter must give.
+
+    ``rests_on`` names the legal fact (``legal_facts.yaml``) the contacts were read from, with
+    the day they were checked: contact details change and must be re-checked like the law.
+    """
+
+    name: LocalText
+    address: LocalText
+    email: Email
+    phone: Phone
+    website: Url
+    rests_on: Identifier
 
 
 class Defaults(Frozen):
@@ -111,8 +155,11 @@ class Defaults(Frozen):
     bulk_batch_size: Annotated[StrictInt, Field(gt=0)] | None = None
     response_period: StrictStr = "P1M"
     max_extension: StrictStr = "P2M"
+    #: How long a legal fact stays trusted after it was last checked against its source;
+    #: ``governance lint`` refuses older ones (the law and contact details change).
+    legal_fact_max_age: StrictStr = "P1Y"
 
-    @field_validator("response_period", "max_extension")
+    @field_validator("response_period", "max_extension", "legal_fact_max_age")
     @classmethod
     def _iso_period(cls, value: str) -> str:
         parse_period(value)
@@ -122,7 +169,7 @@ class Defaults(Frozen):
 #: The notice's own list of security measures; ``security_measures`` in policy.yaml replaces it.
 NOTICE_SECURITY_MEASURES = (
     LocalText(lv="ugunsmūri", en="firewalls"),
-    LocalText(lv="pretvīrusu programmatūra", en="antivirus software"),
+    LocalText(lv="antivīrusu programmas", en="antivirus software"),
     LocalText(lv="šifrēšana", en="encryption"),
     LocalText(
         lv="pasākumi tiek pastāvīgi pārskatīti un uzlaboti",
@@ -131,14 +178,56 @@ NOTICE_SECURITY_MEASURES = (
 )
 
 
+REQUEST_CHANNELS = ("in_person", "signed_email")
+
+
+class Requests(Frozen):
+    """How a person makes a request, as the notice says: in writing, in person at the
+    controller's address with a passport or ID card, or by e-mail signed with a secure
+    electronic signature and a time stamp; the person is identified before the answer."""
+
+    channels: Annotated[tuple[Literal[REQUEST_CHANNELS], ...], Field(min_length=1)]  # type: ignore[valid-type]
+
+
 class PolicySettings(Frozen):
-    """``policy.yaml``: who the controller is and the engine's defaults."""
+    """``policy.yaml``: who the controller is, its contacts and the engine's defaults."""
 
     controller: Controller
+    data_protection_officer: DataProtectionOfficer
     notice_version: Text
-    supervisory_authority: Text
+    supervisory_authority: SupervisoryAuthority
+    requests: Requests = Requests(channels=REQUEST_CHANNELS)
     defaults: Defaults = Defaults()
     security_measures: tuple[LocalText, ...] = NOTICE_SECURITY_MEASURES
+
+
+# --- legal_facts.yaml -----------------------------------------------------------------------
+
+
+class LegalFact(Frozen):
+    """One fact of law (or a public register) the policy rests on, with where and when it was
+    read: the consolidated version's date and the day it was last checked."""
+
+    source: LocalText
+    section: LocalText | None = None
+    says: LocalText
+    url: Url
+    #: The consolidated version (or page) that was read: the day it took effect or was updated.
+    version: date
+    checked: date
+    #: Where the text was read when not on ``url`` itself (a secondary source names itself).
+    read_in: tuple[Url, ...] = ()
+
+    def citation(self, lang: str) -> str:
+        """``Grāmatvedības likums, 28. pants`` / ``Accounting Law, Section 28``."""
+        text = self.source.get(lang)
+        return f"{text}, {self.section.get(lang)}" if self.section else text
+
+
+class LegalFacts(Frozen):
+    """``legal_facts.yaml``: every legal fact by id."""
+
+    facts: Annotated[dict[Identifier, LegalFact], Field(min_length=1)]
 
 
 # --- purposes/<id>.yaml ---------------------------------------------------------------------
@@ -148,24 +237,25 @@ class ProcessorController(Frozen):
     """For a processor purpose: on whose behalf the data is processed (Art. 30(2)(a))."""
 
     kind: Literal["client"]
-    description: Text
+    description: LocalText
 
 
 class Recipient(Frozen):
     id: Identifier
     name: LocalText
-    basis: Text
+    basis: LocalText
 
 
 class RightOverride(Frozen):
     allowed: StrictBool
-    reason: StrictStr | None = None
+    reason: LocalText | None = None
 
     @model_validator(mode="after")
     def _needs_reason(self) -> RightOverride:
-        if not (self.reason or "").strip():
+        if self.reason is None:
             raise ValueError(
-                "a rights override needs a reason: add reason: <why the derived rule does not apply>"
+                "a rights override needs a reason: add reason: {lv: ..., en: ...} saying why "
+                "the derived rule does not apply"
             )
         return self
 
@@ -185,25 +275,41 @@ class RightsOverrides(Frozen):
 
 
 class RestsOn(Frozen):
-    """What a retention rule rests on: the notice's words, a statute, or a company decision."""
+    """What a retention rule rests on.
 
-    notice: Text | None = None
-    statute: Text | None = None
-    decided_by: Literal["company"] | None = None
-    reason: Text | None = None
+    ``notice``: a statement of the published notice (its id in ``notice/traceability.yaml``).
+    ``statute``: a legal fact (its id in ``legal_facts.yaml``) that fixes the period.
+    ``decided_by``: ``company`` (its own choice) or ``client`` (the controller's instruction,
+    for a processor purpose), always with a ``reason`` in both languages.
+    A statute may come with the notice (the notice says "the period the law prescribes", the
+    fact gives the figure) or with a client's instruction (the client's statutory period); a
+    notice statement and a decision exclude each other.
+    """
+
+    notice: Identifier | None = None
+    statute: Identifier | None = None
+    decided_by: Literal["company", "client"] | None = None
+    reason: LocalText | None = None
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> RestsOn:
-        given = [key for key in ("notice", "statute", "decided_by") if getattr(self, key)]
-        if len(given) != 1:
-            found = ", ".join(given) if given else "none"
+    def _grounds(self) -> RestsOn:
+        if not (self.notice or self.statute or self.decided_by):
             raise ValueError(
-                f"rests_on needs exactly one of notice, statute or decided_by (found: {found})"
+                "rests_on needs a ground: notice (a statement id), statute (a legal fact id) "
+                "or decided_by (company or client, with a reason) (found: none)"
             )
-        if self.decided_by and not self.reason:
+        if self.notice and self.decided_by:
             raise ValueError(
-                "rests_on with decided_by: company needs a reason: why the company chose this"
+                "rests_on names both notice and decided_by (found: notice, decided_by); "
+                "a period the notice states is not a decision: keep one"
             )
+        if self.decided_by and self.reason is None:
+            raise ValueError(
+                f"rests_on with decided_by: {self.decided_by} needs a reason: "
+                "{lv: ..., en: ...} saying why this period"
+            )
+        if self.reason is not None and not self.decided_by:
+            raise ValueError("rests_on.reason goes with decided_by; remove it or add decided_by")
         return self
 
 
@@ -284,6 +390,10 @@ class RetentionRule(Frozen):
     entity: Text
     anchor: Text
     period: StrictStr
+    #: The rule as a person reads it, with ``{period}`` where the period goes (in the
+    #: accusative: "Kandidātu dokumentus glabājam {period} pēc konkursa beigām."), so the
+    #: notice and the letters never show column names and a changed period flows into them.
+    in_words: LocalText
     action: Identifier  # a name in governance.retention.actions; the linter checks it
     order: Order = "oldest_first"
     where: dict[str, Any] = {}
@@ -319,6 +429,8 @@ class Purpose(Frozen):
     description: LocalText
     legal_basis: LegalBasis
     additional_legal_bases: tuple[LegalBasis, ...] = ()
+    #: How the basis applies here, in both languages (shown with the basis in the notice and
+    #: the Art. 30 record); where it comes from is in notice/traceability.yaml.
     legal_basis_note: LocalText | None = None
     role: Role
     controller: ProcessorController | None = None
@@ -359,7 +471,9 @@ class Link(Frozen):
 class Entity(Frozen):
     table: Text
     primary_key: Text
-    purposes: tuple[Text, ...]
+    #: The one purpose the entity's records are processed for (rights, rules and letters
+    #: follow it).
+    purpose: Identifier
     columns: Annotated[dict[str, Column], Field(min_length=1)]
     links: tuple[Link, ...] = ()
 

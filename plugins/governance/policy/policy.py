@@ -7,19 +7,23 @@ lints clean, so its lookups never meet a dangling reference.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from governance.errors import TerminalError
 from governance.policy.models import (
     Controller,
+    DataProtectionOfficer,
     Defaults,
     Entity,
+    LegalFact,
     PolicySettings,
     Purpose,
     RetentionRule,
     Source,
+    SupervisoryAuthority,
 )
+from governance.policy.notice.model import NoticeMap, NoticeVersions
 from governance.policy.rights import RightDecision, derive_rights
 
 
@@ -41,6 +45,32 @@ class EntityRef:
         return f"{self.system}.{self.name}"
 
 
+@dataclass(frozen=True)
+class Contacts:
+    """Who a person can turn to, as the notice names them: the controller, its data protection
+    officer and the supervisory authority (with its full contact details). What a letter, a
+    package README, the notice and the Art. 30 record print."""
+
+    controller: Controller
+    data_protection_officer: DataProtectionOfficer
+    supervisory_authority: SupervisoryAuthority
+
+    def lines(self, lang: str) -> dict[str, list[str]]:
+        """Each party's contact lines in ``lang``, ready to print one under the other."""
+        c, dpo, sa = self.controller, self.data_protection_officer, self.supervisory_authority
+        return {
+            "controller": [c.name, c.address.get(lang), c.email, c.phone],
+            "data_protection_officer": [p for p in (dpo.name, dpo.email) if p],
+            "supervisory_authority": [
+                sa.name.get(lang),
+                sa.address.get(lang),
+                sa.email,
+                sa.phone,
+                sa.website,
+            ],
+        }
+
+
 @dataclass(frozen=True, eq=False)
 class Policy:
     """The whole policy. ``version`` is the SHA-256 of its files (see ``policy_version``)."""
@@ -50,10 +80,41 @@ class Policy:
     settings: PolicySettings
     purposes: Mapping[str, Purpose]
     sources: Mapping[str, Source]
+    legal_facts: Mapping[str, LegalFact] = field(default_factory=dict)
+    notice_map: NoticeMap | None = None
+    notice_versions: NoticeVersions | None = None
 
     @property
     def controller(self) -> Controller:
         return self.settings.controller
+
+    @property
+    def contacts(self) -> Contacts:
+        """The controller's, the DPO's and the supervisory authority's contacts."""
+        s = self.settings
+        return Contacts(s.controller, s.data_protection_officer, s.supervisory_authority)
+
+    def legal_fact(self, fact_id: str) -> LegalFact:
+        try:
+            return self.legal_facts[fact_id]
+        except KeyError:
+            known = ", ".join(sorted(self.legal_facts)) or "(none)"
+            raise UnknownNameError(
+                f"unknown legal fact {fact_id!r}; expected one of: {known}"
+            ) from None
+
+    def grounds_in_words(self, rule: RetentionRule, lang: str) -> str:
+        """What ``rule`` rests on, as a person reads it: the statute's citation, the notice,
+        or who decided and why; never an id."""
+        rests = rule.rests_on
+        parts = []
+        if rests.notice:
+            parts.append("privātuma politika" if lang == "lv" else "the privacy notice")
+        if rests.statute:
+            parts.append(self.legal_fact(rests.statute).citation(lang))
+        if rests.decided_by and rests.reason is not None:
+            parts.append(rests.reason.get(lang))
+        return "; ".join(parts)
 
     @property
     def defaults(self) -> Defaults:

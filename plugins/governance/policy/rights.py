@@ -6,6 +6,10 @@ from legal requirements", GDPR Art. 17(3)(b)); objection only where a basis is l
 or a public task (Art. 21(1)) and not under a legal obligation; consent withdrawal only under
 consent (Art. 7(3)); portability only under consent or contract and only for columns the data map
 marks ``provided_by_subject`` (Art. 20). A purpose may override a right, with a reason.
+
+A processor purpose (``controllers_basis``) decides no right itself: every request goes to the
+client, the controller, and the company assists (Art. 28(3)(e)); the rule is
+``controller_decides``.
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ class RightDecision:
     """Whether a right applies to a purpose, and why.
 
     ``rule`` is a short code of the reasoning (``always``, ``legal_obligation``, ``override``...)
-    so reports can say it in either language; ``reason`` says it in English, or is the override's
-    own reason.
+    so reports can say it in either language; ``reason`` says it in English (an override's own
+    reason, in English; the policy holds both languages).
     """
 
     allowed: bool
@@ -44,6 +48,18 @@ def derive_rights(purpose: Purpose, provided_columns: int) -> dict[str, RightDec
     ``provided_by_subject``.
     """
     basis = purpose.legal_basis
+    if basis == "controllers_basis":
+        client = RightDecision(
+            True,
+            "processed on behalf of the client: the client (the controller) decides on the "
+            "request; the company passes it on and assists (GDPR Art. 28(3)(e))",
+            "controller_decides",
+        )
+        decisions = dict.fromkeys(RIGHTS, client)
+        for right, override in purpose.rights_overrides.given().items():
+            reason = override.reason.en if override.reason else ""
+            decisions[right] = RightDecision(override.allowed, reason, "override")
+        return decisions
     legal_obligation = basis == "legal_obligation"
     blocked_by_law = RightDecision(
         False,
@@ -100,5 +116,6 @@ def derive_rights(purpose: Purpose, provided_columns: int) -> dict[str, RightDec
             "basis",
         )
     for right, override in purpose.rights_overrides.given().items():
-        decisions[right] = RightDecision(override.allowed, override.reason or "", "override")
+        reason = override.reason.en if override.reason else ""
+        decisions[right] = RightDecision(override.allowed, reason, "override")
     return {right: decisions[right] for right in RIGHTS}

@@ -20,6 +20,7 @@ from governance.policy.labels import labels
 from governance.policy.models import Purpose, RetentionRule
 from governance.policy.periods import period_in_words
 from governance.policy.policy import Policy
+from governance.policy.words import fill_period
 
 FORMATS = ("md", "html", "csv")
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -32,6 +33,7 @@ class RuleView:
     anchor: str
     period_iso: str
     period: str
+    in_words: str
     action: str
     order: str
     condition: str
@@ -69,8 +71,12 @@ class RopaView:
     lang: str
     labels: dict[str, str]
     controller_name: str
-    controller_contact: str
+    controller_address: str
+    controller_email: str
+    controller_phone: str
+    dpo_email: str
     supervisory_authority: str
+    supervisory_authority_contacts: tuple[str, ...]
     notice_version: str
     policy_version: str
     security_measures: tuple[str, ...]
@@ -86,12 +92,23 @@ def build_view(policy: Policy, lang: str) -> RopaView:
     """The record's content in ``lang`` ('lv' or 'en'), independent of the output format."""
     words = labels(lang)
     activities = [_activity(policy, purpose, lang, words) for purpose in policy.purposes.values()]
+    contacts = policy.contacts
+    authority = contacts.supervisory_authority
     return RopaView(
         lang=lang,
         labels=words,
-        controller_name=policy.controller.name,
-        controller_contact=policy.controller.contact,
-        supervisory_authority=policy.settings.supervisory_authority,
+        controller_name=contacts.controller.name,
+        controller_address=contacts.controller.address.get(lang),
+        controller_email=contacts.controller.email,
+        controller_phone=contacts.controller.phone,
+        dpo_email=contacts.data_protection_officer.email,
+        supervisory_authority=authority.name.get(lang),
+        supervisory_authority_contacts=(
+            authority.address.get(lang),
+            authority.email,
+            authority.phone,
+            authority.website,
+        ),
         notice_version=policy.settings.notice_version,
         policy_version=policy.version,
         security_measures=tuple(m.get(lang) for m in policy.settings.security_measures),
@@ -104,14 +121,15 @@ def _activity(policy: Policy, purpose: Purpose, lang: str, words: dict[str, str]
     subjects = tuple(s.get(lang) for s in purpose.data_subjects) or tuple(
         words[f"subjects.{origin}"] for origin in purpose.data_origin
     )
+    overrides = purpose.rights_overrides.given()
     rights = tuple(
         RightView(
             right=right,
             label=words[f"right.{right}"],
             allowed=decision.allowed,
             why=(
-                f"{words['why.override']}: {decision.reason}"
-                if decision.overridden
+                f"{words['why.override']}: {overrides[right].reason.get(lang)}"
+                if decision.overridden and overrides[right].reason is not None
                 else words[f"why.{decision.rule}"]
             ),
         )
@@ -123,26 +141,29 @@ def _activity(policy: Policy, purpose: Purpose, lang: str, words: dict[str, str]
         description=purpose.description.get(lang),
         role=words[f"role.{purpose.role}"],
         is_processor=purpose.role == "processor",
-        on_behalf_of=purpose.controller.description if purpose.controller else "",
+        on_behalf_of=purpose.controller.description.get(lang) if purpose.controller else "",
         legal_bases=tuple(words[f"basis.{basis}"] for basis in purpose.legal_bases),
         legal_basis_note=purpose.legal_basis_note.get(lang) if purpose.legal_basis_note else "",
         data_subjects=subjects,
         data_categories=tuple(words[f"category.{c}"] for c in purpose.data_categories),
         origin=tuple(words[f"origin.{o}"] for o in purpose.data_origin),
-        recipients=tuple(f"{r.name.get(lang)} ({r.basis})" for r in purpose.recipients),
-        rules=tuple(_rule(rule, lang, words) for rule in purpose.retention),
+        recipients=tuple(f"{r.name.get(lang)} ({r.basis.get(lang)})" for r in purpose.recipients),
+        rules=tuple(_rule(policy, rule, lang, words) for rule in purpose.retention),
         rights=rights,
     )
 
 
-def _rule(rule: RetentionRule, lang: str, words: dict[str, str]) -> RuleView:
+def _rule(policy: Policy, rule: RetentionRule, lang: str, words: dict[str, str]) -> RuleView:
     rests = rule.rests_on
+    grounds = []
     if rests.notice:
-        rests_on = f"{words['rests.notice']}: {rests.notice}"
-    elif rests.statute:
-        rests_on = f"{words['rests.statute']}: {rests.statute}"
-    else:
-        rests_on = f"{words['rests.company']}: {rests.reason}"
+        grounds.append(words["rests.notice"])
+    if rests.statute:
+        fact = policy.legal_fact(rests.statute)
+        grounds.append(f"{words['rests.statute']}: {fact.citation(lang)} ({fact.says.get(lang)})")
+    if rests.decided_by and rests.reason is not None:
+        grounds.append(f"{words[f'rests.{rests.decided_by}']}: {rests.reason.get(lang)}")
+    rests_on = "; ".join(grounds)
     condition = ", ".join(
         f"{column} = {_yaml_scalar(value)}" for column, value in rule.where.items()
     )
@@ -152,6 +173,7 @@ def _rule(rule: RetentionRule, lang: str, words: dict[str, str]) -> RuleView:
         anchor=rule.anchor,
         period_iso=rule.period,
         period=period_in_words(rule.period, lang),
+        in_words=fill_period(rule.in_words, rule.period, lang),
         action=words[f"action.{rule.action}"],
         order=words[f"order.{rule.order}"],
         condition=condition,
@@ -198,6 +220,7 @@ def _csv(view: RopaView) -> str:
         w["recipients"],
         w["transfers"],
         w["rule_id"],
+        w["in_words"],
         w["entity"],
         w["anchor"],
         w["period_iso"],
@@ -236,6 +259,7 @@ def _csv(view: RopaView) -> str:
             middle = (
                 [
                     rule.id,
+                    rule.in_words,
                     rule.entity,
                     rule.anchor,
                     rule.period_iso,
@@ -245,7 +269,7 @@ def _csv(view: RopaView) -> str:
                     rule.rests_on,
                 ]
                 if rule
-                else [""] * 8
+                else [""] * 9
             )
             writer.writerow(common + middle + tail)
     return out.getvalue()

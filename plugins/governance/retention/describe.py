@@ -21,7 +21,7 @@ def purpose_doc(purpose: Purpose) -> str:
             else ""
         ),
         f"- **Role:** {purpose.role}"
-        + (f" (controller: {purpose.controller.description})" if purpose.controller else ""),
+        + (f" (controller: {purpose.controller.description.en})" if purpose.controller else ""),
         f"- **Schedule:** `{purpose.schedule}`",
         "",
         "| rule | records | kept for | from | then | rests on |",
@@ -33,7 +33,7 @@ def purpose_doc(purpose: Purpose) -> str:
             rests.notice
             and f"notice: {rests.notice}"
             or rests.statute
-            or f"company: {rests.reason}"
+            or f"{rests.decided_by}: {rests.reason.en}"
         )
         where = "".join(f" ({k}={v})" for k, v in rule.where.items())
         lines.append(
