@@ -49,6 +49,7 @@ class RuleCounts:
     files_removed: int = 0
     batches: int = 0
     suppressed: int = 0  # anonymise: rows of classes below k or l, removed from the output
+    files_already_gone: int = 0  # files of removed rows that were no longer there
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -63,6 +64,9 @@ class SweepOptions:
     archive_set: str | None = None  # required for archive rules: where this run's batches go
     # Called after each committed batch with its number; tests use it to simulate a crash.
     after_batch: Callable[[int], None] | None = None
+    # Called after each committed batch with what it removed, so the caller can journal it: a
+    # try killed later in the sweep then leaves a record of the batches it had committed.
+    on_batch: Callable[[dict[str, int]], None] | None = None
     # A rule whose rows need no judgement (no hold in force, nothing hangs off them) is
     # deleted in runs of consecutive heap pages (PostgreSQL) or rowids (SQLite) rather than in
     # anchor order (see Selector.storage_order); False keeps anchor order.
@@ -134,7 +138,25 @@ def _sweep(policy, sources, target, selector, engine, options, archive_store) ->
     system = target.entity.split(".")[0]
     action = target.rule.action
     files_root = sources.files_root(system)
-    totals = dict.fromkeys(("due", "held", "blocked", "removed", "dependants", "files"), 0)
+    totals = dict.fromkeys(("due", "held", "blocked", "removed", "dependants", "files", "gone"), 0)
+    journaled = dict(totals)
+
+    def journal() -> None:
+        """Hand the batch just committed to ``options.on_batch`` (what it removed)."""
+        batch = {
+            key: totals[key] - journaled[key] for key in ("removed", "dependants", "files", "gone")
+        }
+        journaled.update(totals)
+        if options.on_batch is not None and any(batch.values()):
+            options.on_batch(
+                {
+                    "removed": batch["removed"],
+                    "dependants_removed": batch["dependants"],
+                    "files_removed": batch["files"],
+                    "files_already_gone": batch["gone"],
+                }
+            )
+
     batches = _next_batch_number(archive_store, options.archive_set) if action == "archive" else 0
     first_batch = batches
     anonymiser = None
@@ -150,12 +172,15 @@ def _sweep(policy, sources, target, selector, engine, options, archive_store) ->
     if bulk:
 
         def remove(paths: list[str]) -> None:
-            totals["files"] += _remove_files(files_root, paths)
+            removed, gone = _remove_files(files_root, paths)
+            totals["files"] += removed
+            totals["gone"] += gone
 
         def done(deleted: int) -> None:
             nonlocal batches
             totals["due"] += deleted
             totals["removed"] += deleted
+            journal()
             if deleted:
                 batches += 1
                 if options.after_batch:
@@ -208,9 +233,12 @@ def _sweep(policy, sources, target, selector, engine, options, archive_store) ->
                         files,
                         files_root,
                     )
-                totals["files"] += _remove_files(files_root, files)
+                removed_files, gone = _remove_files(files_root, files)
+                totals["files"] += removed_files
+                totals["gone"] += gone
                 totals["dependants"] += _delete_rows(conn, sources, policy, deps)
                 totals["removed"] += _delete_parents(conn, selector, classified.actionable)
+            journal()
             batches += 1
             if options.after_batch:
                 options.after_batch(batches)
@@ -227,6 +255,7 @@ def _sweep(policy, sources, target, selector, engine, options, archive_store) ->
         removed=totals["removed"],
         dependants_removed=totals["dependants"],
         files_removed=totals["files"],
+        files_already_gone=totals["gone"],
         batches=batches - first_batch,
     )
     _log("retention.sweep", policy, target, counts, action=action)
@@ -352,16 +381,20 @@ def _file_paths(
     return paths
 
 
-def _remove_files(root, paths: list[str]) -> int:
-    removed = 0
+def _remove_files(root, paths: list[str]) -> tuple[int, int]:
+    """Unlink each file; returns (removed, already gone). A file already gone is fine: a try
+    killed after removing a batch's files but before committing its delete leaves them so."""
+    removed = gone = 0
     if root is None:
-        return 0
+        return 0, 0
     for relative in paths:
         target = root / relative
         if target.exists():
             target.unlink()
             removed += 1
-    return removed
+        else:
+            gone += 1
+    return removed, gone
 
 
 def _delete_rows(conn, sources: SqlSources, policy: Policy, deps) -> int:
