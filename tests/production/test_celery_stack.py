@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from airflow_rest import Approver, Rest
+from production_stack.rest import Approver, Rest
 from production_stack.stack import WORKER
 from stack_settings import BATCH, DOTENV
 from truth import Truth

@@ -1,4 +1,5 @@
-"""Airflow's REST API and the Privacy page's JSON API, as the DPO and the engineer use them."""
+"""Airflow's REST API and the Privacy page's JSON API of a running stack, as the DPO and the
+engineer use them (tests/production, bench/bulk.py)."""
 
 from __future__ import annotations
 
