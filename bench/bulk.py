@@ -48,6 +48,23 @@ def identifiers(index: int) -> dict[str, str]:
     }
 
 
+def registrable(count: int, start: int = 1) -> list[int]:
+    """The first ``count`` people of the demo estate from ``start`` whose phone libphonenumber
+    accepts (about 1 in 100 demo phones is in a range it rejects; the Privacy page refuses it)."""
+    from governance.identity.errors import InvalidIdentifier
+    from governance.identity.phone import normalise_phone
+
+    chosen, index = [], start
+    while len(chosen) < count:
+        try:
+            normalise_phone(identifiers(index)["phone"])
+            chosen.append(index)
+        except InvalidIdentifier:
+            pass
+        index += 1
+    return chosen
+
+
 def register(rest: Rest, index: int) -> tuple[str, str, float]:
     body = {
         "type": "access",
@@ -219,7 +236,8 @@ def main() -> int:
             "concurrency": int(env["AIRFLOW__CELERY__WORKER_CONCURRENCY"]),
         }
         # Baseline: one request alone on the idle stack.
-        rid, run, at = register(rest, args.requests + 1)
+        people = registrable(args.requests + 1)
+        rid, run, at = register(rest, people[-1])
         single = measure(stack, rest, {rid: (run, at)}, args.answer_after)
         assert single == {run: "success"}, single
         srun, _, sdpo = metadata_rows(stack, [run])
@@ -235,7 +253,7 @@ def main() -> int:
         sampler.start()
         started = time.time()
         with ThreadPoolExecutor(args.clients) as pool:
-            made = list(pool.map(lambda i: register(rest, i), range(1, args.requests + 1)))
+            made = list(pool.map(lambda i: register(rest, i), people[:-1]))
         registered_in = time.time() - started
         requests = {rid: (run, at) for rid, run, at in made}
         ended = measure(stack, rest, requests, args.answer_after)
