@@ -126,15 +126,31 @@ def answer_approvals(rest: Rest, runs: dict[str, str], after: float, done: threa
         done.wait(2)
 
 
-def wait_all(rest: Rest, runs: dict[str, str], timeout: float) -> dict[str, str]:
+def wait_all(stack: LocalStack, runs: dict[str, str], timeout: float) -> dict[str, str]:
+    """Wait until every run has ended; read from the metadata database (the REST API returns
+    at most 100 runs a page)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(
+        stack.cli_environment()["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"], poolclass=sa.NullPool
+    )
     deadline = time.monotonic() + timeout
     ended: dict[str, str] = {}
-    while time.monotonic() < deadline and len(ended) < len(runs):
-        page = rest.json("GET", "/api/v2/dags/dsr/dagRuns?limit=1000&state=success&state=failed")
-        for run in page["dag_runs"]:
-            ended[run["dag_run_id"]] = run["state"]
-        ended = {r: s for r, s in ended.items() if r in runs.values()}
-        time.sleep(5)
+    try:
+        while time.monotonic() < deadline and len(ended) < len(runs):
+            with engine.connect() as conn:
+                ended = dict(
+                    conn.execute(
+                        sa.text(
+                            "SELECT run_id, state FROM dag_run WHERE dag_id = 'dsr' "
+                            "AND run_id = ANY(:ids) AND state IN ('success', 'failed')"
+                        ),  # fmt: skip
+                        {"ids": list(runs.values())},
+                    ).all()
+                )
+            time.sleep(5)
+    finally:
+        engine.dispose()
     return ended
 
 
@@ -161,17 +177,17 @@ def measure(
     approver = threading.Thread(target=answer_approvals, args=(rest, runs, answer_after, done))
     approver.start()
     try:
-        ended = wait_all(rest, runs, timeout=4 * 3600)
+        ended = wait_all(stack, runs, timeout=4 * 3600)
     finally:
         done.set()
         approver.join()
     return ended
 
 
-def metadata_rows(stack: LocalStack, run_ids: list[str]):
+def metadata_rows(url: str, run_ids: list[str]):
+    """The dsr runs, their task instances and the DPO's answers, from the metadata database."""
     import sqlalchemy as sa
 
-    url = stack.cli_environment()["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
     engine = sa.create_engine(url, poolclass=sa.NullPool)
     with engine.connect() as conn:
         runs = (
@@ -240,7 +256,7 @@ def main() -> int:
         rid, run, at = register(rest, people[-1])
         single = measure(stack, rest, {rid: (run, at)}, args.answer_after)
         assert single == {run: "success"}, single
-        srun, _, sdpo = metadata_rows(stack, [run])
+        srun, _, sdpo = metadata_rows(env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"], [run])
         one_alone = srun[0]["end_date"].timestamp() - at
         one_dpo = sum(
             (d["responded_at"] - d["created_at"]).total_seconds() for d in sdpo if d["responded_at"]
@@ -261,8 +277,9 @@ def main() -> int:
         sampler.stopping.set()
         sampler.join()
 
-        run_ids = [run for run, _ in requests.values()]
-        runs, tis, dpo = metadata_rows(stack, run_ids)
+        runs, tis, dpo = metadata_rows(
+            env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"], [run for run, _ in requests.values()]
+        )
         import sqlalchemy as sa
 
         store = sa.create_engine(env["GOVERNANCE_STORE_URL"], poolclass=sa.NullPool)
@@ -277,7 +294,38 @@ def main() -> int:
         with sampler.engine.connect() as conn:
             max_connections = conn.execute(sa.text("SHOW max_connections")).scalar()
 
-    at_of = {run: at for run, at in requests.values()}
+    return report(
+        n=args.requests, subjects=args.subjects, workers=args.workers, settings=settings,
+        answer_after=args.answer_after, registered_in=registered_in, total=total,
+        one_alone=one_alone, one_dpo=one_dpo, at_of={run: at for run, at in requests.values()},
+        runs=runs, tis=tis, dpo=dpo, completed=completed,
+        failed=sum(1 for state in ended.values() if state != "success"),
+        connections=sampler.peak(), max_connections=max_connections,
+    )  # fmt: skip
+
+
+def report(
+    *,
+    n,
+    subjects,
+    workers,
+    settings,
+    answer_after,
+    registered_in,
+    total,
+    one_alone,
+    one_dpo,
+    at_of,
+    runs,
+    tis,
+    dpo,
+    completed,
+    failed,
+    connections,
+    max_connections,
+) -> int:
+    """Print the tables and the summary line; 0 when every request completed."""
+    run_ids = list(at_of)
     end_of = {r["run_id"]: r["end_date"].timestamp() for r in runs if r["end_date"]}
     per_request = [end_of[r] - at_of[r] for r in run_ids if r in end_of]
     dpo_wait = Counter()
@@ -305,18 +353,16 @@ def main() -> int:
         [(t["start_date"], t["end_date"]) for t in ran if t["task_id"] == "locate"]
     )
     per_worker = Counter(t["hostname"] for t in ran if t["task_id"] != "approve")
-    peak, by_db = sampler.peak()
-    n = args.requests
-    failed = sum(1 for s in ended.values() if s != "success")
+    peak, by_db = connections
 
     def s(x: float) -> str:
         return f"{x:,.1f} s"
 
-    print(f"Stack: {args.workers} Celery workers × concurrency {settings['concurrency']} = "
-          f"{args.workers * settings['concurrency']} task slots; parallelism {settings['parallelism']}; "
+    print(f"Stack: {workers} Celery workers × concurrency {settings['concurrency']} = "
+          f"{workers * settings['concurrency']} task slots; parallelism {settings['parallelism']}; "
           f"pool dsr_locate 10 slots; Airflow's defaults max_active_runs_per_dag 16 and "
-          f"max_active_tasks_per_dag 16 (the dsr DAG sets neither); demo estate of {args.subjects:,} "
-          f"subjects on PostgreSQL. The DPO's script approves {args.answer_after:.0f} s after each question.\n")  # fmt: skip
+          f"max_active_tasks_per_dag 16 (the dsr DAG sets neither); demo estate of {subjects:,} "
+          f"subjects on PostgreSQL. The DPO's script approves {answer_after:.0f} s after each question.\n")  # fmt: skip
     print("| measure | value |\n|---|---:|")
     rows = [
         ("requests registered (8 clients at once)", f"{n} in {s(registered_in)}"),
@@ -348,7 +394,7 @@ def main() -> int:
     limits = {
         "max_active_runs_per_dag (16 runs)": runs_at_once >= 16,
         "max_active_tasks_per_dag (16 tasks of the dsr DAG)": tis_at_once >= 16,
-        f"Celery slots ({args.workers * settings['concurrency']})": tis_at_once >= args.workers * settings["concurrency"],
+        f"Celery slots ({workers * settings['concurrency']})": tis_at_once >= workers * settings["concurrency"],
         "pool dsr_locate (10)": locates_at_once >= 10,
     }  # fmt: skip
     held = [name for name, reached in limits.items() if reached]
@@ -358,7 +404,7 @@ def main() -> int:
             {
                 "benchmark": "bulk DSRs on the Celery stack",
                 "backend": "PostgreSQL",
-                "size": f"{n} access requests at once, {args.subjects:,} subjects",
+                "size": f"{n} access requests at once, {subjects:,} subjects",
                 "ours": f"{s(total)} for all (median {s(statistics.median(per_request))} each)",
                 "raw": f"one alone: {s(one_alone)}",
                 "ratio": f"{total / (n * one_alone):.2f}",
