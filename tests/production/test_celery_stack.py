@@ -419,10 +419,11 @@ def test_a_worker_killed_mid_sweep_and_mid_erasure_loses_and_repeats_nothing(
     counts = entries[0]["counts"]
     assert counts["deleted"] == len(due_at_run), counts
     assert counts["due_gone_unrecorded"] == counts["remaining_due_unheld"] == 0, counts
-    # The killed try had removed the files of the batch it was deleting when it died (files go
-    # before their rows); the second try found them gone: counted once, as already gone.
+    # Every file of a due row counted once: removed by a try, or found already gone by the
+    # retry when the killed try had removed its batch's files before its delete could commit
+    # (files go first; whether the kill fell there depends on timing, tests/retention forces it).
     assert counts["files_removed"] + counts["files_already_gone"] == len(files_before), counts
-    assert 0 < counts["files_already_gone"] <= 2 * BATCH, counts
+    assert counts["files_already_gone"] <= 2 * BATCH, counts
     assert entries[0]["detail"]["tries_with_batches"] == 2
 
     # The erasure: every record gone, every file gone, carried out and answered once.
