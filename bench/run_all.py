@@ -37,6 +37,7 @@ BENCHES = (
     ("dsr.py", True, "locating one subject against hand-written indexed SQL"),
     ("anonymity.py", True, "the anonymisation gates against a raw pass doing the same checks"),
     ("recognisers.py", False, "precision and recall of the recogniser set on a labelled corpus"),
+    ("bulk.py", False, "many requests at once on the Celery stack against one request alone"),
 )
 SUMMARY = "BENCH-SUMMARY "
 
@@ -77,6 +78,28 @@ def summary_rows(stdout: str) -> list[dict]:
     return [
         json.loads(line[len(SUMMARY) :]) for line in stdout.splitlines() if line.startswith(SUMMARY)
     ]
+
+
+def previous_results(path: Path, ran: set[str], produced: set[str]) -> tuple[list[str], list[str]]:
+    """Summary rows and sections of ``path`` for benchmarks this run left out (``--only``): kept
+    as they were, so a run of one benchmark does not erase the others' figures."""
+    if not path.exists():
+        return [], []
+    text = path.read_text()
+    head, _, body = text.partition("\n## ")
+    rows = [
+        line
+        for line in head.splitlines()
+        if line.startswith("| ")
+        and not line.startswith("| benchmark |")
+        and line.split("|")[1].strip() not in produced
+    ]
+    sections = [
+        "## " + chunk.rstrip() + "\n"
+        for chunk in ("\n## " + body).split("\n## ")[1:]
+        if chunk.split()[0].removesuffix(".py") not in ran
+    ]
+    return rows, sections
 
 
 def main() -> int:
@@ -195,6 +218,22 @@ def main() -> int:
             f"{r.get('raw', '')} | {r.get('ratio', '')} | {r.get('target', '')} | {met_text} | "
             f"{r.get('peak_mib', '')} |"
         )
+    if only:
+        ran = {
+            script.removesuffix(".py")
+            for script, *_ in BENCHES
+            if script.removesuffix(".py") in only
+        }
+        kept_rows, kept_sections = previous_results(
+            args.out, ran, {str(r.get("benchmark", "")) for r in rows}
+        )
+        out += kept_rows
+        sections += kept_sections
+        if kept_rows or kept_sections:
+            out[2] += (
+                f" This run measured {', '.join(sorted(ran))} only (`BENCH_ONLY`); the other rows "
+                "and sections are the previous file's, from the run its text names."
+            )
     if failures:
         out += ["", f"**Failed:** {', '.join(failures)} (see their sections)."]
     out += ["", *sections]

@@ -21,8 +21,10 @@ fi
 # POSTGRES_PASSWORD needs no check here: the postgres image refuses to initialise without it.
 
 uid="${AIRFLOW_UID:-50000}"
-state=/opt/airflow/state
-mkdir -p "$state" "$GOVERNANCE_HOME" "$GOVERNANCE_REPORTS" "$GOVERNANCE_OUTBOX" /opt/airflow/logs
+# The image's AIRFLOW_HOME (/opt/airflow); deploy/production_stack runs this script with its own.
+home="${AIRFLOW_HOME:-/opt/airflow}"
+state="$home/state"
+mkdir -p "$state" "$GOVERNANCE_HOME" "$GOVERNANCE_REPORTS" "$GOVERNANCE_OUTBOX" "$home/logs"
 
 echo "airflow-init: users (passwords in $AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE)"
 python - <<'PY'
@@ -40,7 +42,7 @@ PY
 echo "airflow-init: airflow db migrate"
 airflow db migrate
 echo "airflow-init: pools"
-airflow pools import /opt/airflow/include/pools.json
+airflow pools import "$home/include/pools.json"
 echo "airflow-init: governance store"
 python -c 'from governance.store import open_store; open_store().dispose()'
 governance lint
@@ -53,5 +55,5 @@ else
 fi
 
 # Only what is not AIRFLOW_UID's yet (a large estate's files are not walked twice).
-find "$state" /opt/airflow/logs \! -user "$uid" -exec chown "$uid:0" {} +
+find "$state" "$home/logs" \! -user "$uid" -exec chown "$uid:0" {} +
 echo "airflow-init: done"

@@ -27,8 +27,8 @@ from .compose_files import (
     InterpolationError,
     compose_with,
     doc_table,
-    env_comments,
     first_cell_names,
+    generate_commands,
     interpolate,
     load_compose,
     read_env_file,
@@ -36,7 +36,6 @@ from .compose_files import (
 )
 
 WORKERS = "airflow-worker"
-GENERATE = "generate:"
 
 
 def _schema_errors(document) -> list[str]:
@@ -60,15 +59,7 @@ def _generated(command: str) -> str:
 
 def _generate_commands() -> dict[str, str]:
     """Every secret (empty value) of .env.example -> its `# generate:` command."""
-    comments = env_comments(ENV_EXAMPLE)
-    commands = {}
-    for name, value in read_env_file(ENV_EXAMPLE).items():
-        if value:
-            continue
-        lines = [c for c in comments.get(name, []) if c.startswith(GENERATE)]
-        assert len(lines) == 1, f".env.example: {name} is empty but has no one '# generate:' line"
-        commands[name] = lines[0].removeprefix(GENERATE).strip()
-    return commands
+    return generate_commands(ENV_EXAMPLE)
 
 
 def _filled_env() -> dict[str, str]:
@@ -312,7 +303,8 @@ def test_users_and_their_roles():
     assert passwords.startswith("/opt/airflow/state/"), "on the volume every service shares"
     script = INIT_SCRIPT.read_text()
     assert "airflow db migrate" in script
-    assert "airflow pools import /opt/airflow/include/pools.json" in script
+    assert 'airflow pools import "$home/include/pools.json"' in script
+    assert 'home="${AIRFLOW_HOME:-/opt/airflow}"' in script, "the image's AIRFLOW_HOME"
     assert "governance demo-estate" in script
 
 
@@ -356,5 +348,16 @@ def test_dockerfile_installs_the_executor_extras():
     project = tomllib.loads((DOC.parents[1] / "pyproject.toml").read_text())["project"]
     pinned = re.search(r'"(apache-airflow\[celery,postgres\])==\$\{AIRFLOW_VERSION\}"', dockerfile)
     version = re.search(r"^ARG AIRFLOW_VERSION=(\S+)$", dockerfile, re.M).group(1)
-    assert project["optional-dependencies"]["production"] == [f"{pinned.group(1)}=={version}"]
+    production = project["optional-dependencies"]["production"]
+    assert production[0] == f"{pinned.group(1)}=={version}"
+    # The executor's provider and the broker's client, pinned: the versions tests/production ran.
+    assert {re.match(r"[\w.-]+", p).group() for p in production[1:]} == {
+        "apache-airflow-providers-celery",
+        "celery",
+        "redis",
+    }
+    assert all(re.fullmatch(r"[\w.-]+(\[\w+\])?==[\w.]+", p) for p in production[1:]), production
+    assert "privacy-governance[production]" in project["optional-dependencies"]["dev"], (
+        "CI installs .[dev]: the production test needs the production extra"
+    )
     assert f"apache-airflow[postgres]=={version}" in project["dependencies"]

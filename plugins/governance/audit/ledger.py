@@ -309,11 +309,20 @@ class Ledger:
             for row in conn.execution_options(yield_per=1000).execute(query):
                 yield LedgerEntry.from_row(row)
 
-    def of_event(self, event: str, *, request_id: str | None = None) -> list[LedgerEntry]:
-        """Every entry of one event (and request), in seq order: a filtered read for pages."""
+    def of_event(
+        self,
+        event: str,
+        *,
+        request_id: str | None = None,
+        purpose: str | None = None,
+        rule: str | None = None,
+    ) -> list[LedgerEntry]:
+        """Every entry of one event (and request, purpose, rule), in seq order: a filtered read
+        for pages."""
         query = select(_TABLE).where(_TABLE.c.event == event)
-        if request_id is not None:
-            query = query.where(_TABLE.c.request_id == request_id)
+        for column, value in (("request_id", request_id), ("purpose", purpose), ("rule", rule)):
+            if value is not None:
+                query = query.where(_TABLE.c[column] == value)
         with self._engine.connect() as conn:
             return [LedgerEntry.from_row(row) for row in conn.execute(query.order_by(_TABLE.c.seq))]
 

@@ -28,6 +28,7 @@ REDACTED = "[dzēsts]"
 class SystemResult:
     erased: int = 0
     files_removed: int = 0
+    files_already_gone: int = 0  # a try killed before this system's commit had removed them
     redacted: int = 0
     rectified: int = 0
     done: list[tuple[str, str]] = field(default_factory=list)
@@ -36,6 +37,7 @@ class SystemResult:
         return {
             "erased": self.erased,
             "files_removed": self.files_removed,
+            "files_already_gone": self.files_already_gone,
             "redacted": self.redacted,
             "rectified": self.rectified,
         }
@@ -111,6 +113,8 @@ def carry_out_system(
                         if target is not None and target.exists():
                             target.unlink()
                             result.files_removed += 1
+                        elif target is not None:
+                            result.files_already_gone += 1
                 for start in range(0, len(erase), _CHUNK):
                     chunk = [
                         typed_key(sources, policy, entity, k) for k in erase[start : start + _CHUNK]

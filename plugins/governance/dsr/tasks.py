@@ -18,11 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance.audit.ledger import Ledger
+from governance.dsr import journal, requests
 from governance.dsr import records as found_records
-from governance.dsr import requests
 from governance.dsr.approval import APPROVAL_OPTIONS, APPROVE, APPROVE_ALL, REJECT, approval_text
 from governance.dsr.assemble import assemble_package
-from governance.dsr.execute import SystemResult, carry_out_system, fetch_rows
+from governance.dsr.execute import carry_out_system, fetch_rows
 from governance.dsr.letters import write_response
 from governance.dsr.locate import locate_in_system
 from governance.dsr.plan import DESTRUCTIVE, Decision, decide
@@ -223,27 +223,28 @@ def carry_out(request_id: str, approval: str | None, actor: str) -> dict[str, An
             per_system[record.system].append((record.entity, record.record_key, action))
     ids = requests.identifiers_of(engine, request_id)
     corrections = requests.corrections_of(engine, request_id)
-    totals: Counter[str] = Counter(dict.fromkeys(SystemResult().counts(), 0))
+    ledger = Ledger(engine)
     sources = SqlSources(policy)
     try:
         for system, items in sorted(per_system.items()):
             result = carry_out_system(
                 policy, sources, system, items, ids=ids, corrections=corrections
             )
+            # Journal before marking done: a try killed in between redoes the system (a no-op)
+            # and finds its entry, so its files are counted once (dsr/journal.py).
+            journal.system_done(ledger, request_id, system, items, result.counts(), actor)
             found_records.mark_done(engine, request_id, result.done)
-            totals.update(result.counts())
     finally:
         sources.dispose()
-    totals["restricted"] = _restrict(engine, request_id, restrictions)
-    Ledger(engine).append(
-        "dsr_carried_out",
+    _restrict(engine, request_id, restrictions)
+    added = journal.carried_out(
+        engine,
+        request_id,
         actor,
-        request_id=request_id,
-        counts=dict(totals),
         policy_version=policy.version,
         detail={"type": view.type, "approval": approval or "not needed"},
     )
-    return {"rejected": False, "include_uncertain": include_uncertain, **dict(totals)}
+    return {"rejected": False, "include_uncertain": include_uncertain, **added}
 
 
 def _restrict(engine, request_id: str, records: list[RequestRecord]) -> int:
@@ -327,6 +328,7 @@ def record(request_id: str, actor: str, summary: dict[str, Any]) -> dict[str, An
     counts = {
         k: int(v) for k, v in summary.items() if isinstance(v, int) and not isinstance(v, bool)
     }
+    counts.update(journal.totals(engine, request_id))  # every try's, not the last try's
     stored = found_records.records(engine, request_id)
     decisions = dict(Counter(r.decision or "undecided" for r in stored))
     requests.set_status(

@@ -30,6 +30,7 @@ class RuleCounts:
     files_removed: int = 0
     batches: int = 0
     suppressed: int = 0  # anonymise: rows of classes below k or l, removed from the output
+    files_already_gone: int = 0  # files of removed rows that were no longer there
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)

@@ -54,6 +54,9 @@ class SweepOptions:
     bulk_batch_size: int | None = None
     # Called after each committed batch with its number; tests use it to simulate a crash.
     after_batch: Callable[[int], None] | None = None
+    # Called after each committed batch with what it removed, so the caller can journal it: a
+    # try killed later in the sweep then leaves a record of the batches it had committed.
+    on_batch: Callable[[dict[str, int]], None] | None = None
     # A rule whose rows need no judgement is deleted in runs of consecutive heap pages
     # (PostgreSQL) or rowids (SQLite) rather than in anchor order (see BulkDelete.storage_order);
     # False keeps anchor order.
@@ -103,8 +106,10 @@ class _Sweep:
         self.acting = run
         self.options = options
         self.totals = dict.fromkeys(
-            ("due", "held", "restricted", "blocked", "removed", "dependants", "files"), 0
+            ("due", "held", "restricted", "blocked", "removed", "dependants", "files", "gone"),
+            0,
         )
+        self.journaled = dict(self.totals)
         self.batch = run.first_batch
 
     def run(self, *, in_database: bool) -> RuleCounts:
@@ -138,11 +143,33 @@ class _Sweep:
             removed=totals["removed"],
             dependants_removed=totals["dependants"],
             files_removed=totals["files"],
+            files_already_gone=totals["gone"],
             batches=self.batch - self.acting.first_batch,
             **extra,
         )
 
+    def _journal(self) -> None:
+        """Hand what the batch just committed removed to ``options.on_batch``."""
+        keys = ("removed", "dependants", "files", "gone")
+        batch = {key: self.totals[key] - self.journaled[key] for key in keys}
+        self.journaled.update(self.totals)
+        if self.options.on_batch is not None and any(batch.values()):
+            self.options.on_batch(
+                {
+                    "removed": batch["removed"],
+                    "dependants_removed": batch["dependants"],
+                    "files_removed": batch["files"],
+                    "files_already_gone": batch["gone"],
+                }
+            )
+
+    def _removed_files(self, paths: list[str]) -> None:
+        removed, gone = _remove_files(self.context.files_root, paths)
+        self.totals["files"] += removed
+        self.totals["gone"] += gone
+
     def _committed(self) -> None:
+        self._journal()
         self.batch += 1
         if self.options.after_batch:
             self.options.after_batch(self.batch)
@@ -150,18 +177,13 @@ class _Sweep:
     def _in_database(self) -> Any:
         """Delete the certainly-due rows no hold or restriction may keep; returns the predicate
         of those it left (holds, restrictions, subjects found) for the judged pass."""
-        root = self.context.files_root
-
-        def remove(paths: list[str]) -> None:
-            self.totals["files"] += _remove_files(root, paths)
-
         def done(deleted: int) -> None:
             self.totals["due"] += deleted
             self.totals["removed"] += deleted
             if deleted:
                 self._committed()
 
-        bulk = BulkDelete(self.selector, remove)
+        bulk = BulkDelete(self.selector, self._removed_files)
         size = self.options.bulk_batch_size or self.options.batch_size
         with self.context.engine.connect() as conn:
             extent = bulk.storage_order(conn) if self.options.storage_order else None
@@ -185,7 +207,7 @@ class _Sweep:
             deps = list(selector.dependant_rows(conn, classified.actionable))
             files = _file_paths(context.policy, context.target.entity, classified.actionable, deps)
             self.acting.carry_out(conn, Batch(self.batch, classified.actionable, deps, files))
-            totals["files"] += _remove_files(context.files_root, files)
+            self._removed_files(files)
             totals["dependants"] += _delete_rows(conn, context.sources, context.policy, deps)
             totals["removed"] += _delete_parents(conn, selector, classified.actionable)
         self._committed()
@@ -243,16 +265,20 @@ def _file_paths(
     return paths
 
 
-def _remove_files(root, paths: list[str]) -> int:
-    removed = 0
+def _remove_files(root, paths: list[str]) -> tuple[int, int]:
+    """Unlink each file; returns (removed, already gone). A file already gone is fine: a try
+    killed after removing a batch's files but before committing its delete leaves them so."""
+    removed = gone = 0
     if root is None:
-        return 0
+        return 0, 0
     for relative in paths:
         target = root / relative
         if target.exists():
             target.unlink()
             removed += 1
-    return removed
+        else:
+            gone += 1
+    return removed, gone
 
 
 def _delete_rows(conn, sources: SqlSources, policy: Policy, deps) -> int:

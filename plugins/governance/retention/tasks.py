@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -50,6 +51,30 @@ def plan(purpose_id: str, rule_id: str, now: datetime) -> dict[str, int]:
     return counts.as_dict()
 
 
+#: The ledger's journal of a sweep: one entry per committed batch (what it removed).
+BATCH_EVENT = "retention_batch"
+
+
+def _journal(purpose_id: str, rule_id: str, run_id: str, policy_version: str):
+    """``on_batch`` for a sweep: each committed batch becomes a ledger entry, so that what a
+    try had done survives the try (a worker killed mid-sweep) and ``record`` counts it."""
+    ledger = Ledger(open_store())
+    attempt = uuid.uuid4().hex[:12]  # which try wrote it (several: the sweep was resumed)
+
+    def on_batch(counts: dict[str, int]) -> None:
+        ledger.append(
+            BATCH_EVENT,
+            "governance.retention.sweep",
+            purpose=purpose_id,
+            rule=rule_id,
+            counts=counts,
+            policy_version=policy_version,
+            detail={"run_id": run_id, "attempt": attempt},
+        )
+
+    return on_batch
+
+
 def sweep(
     purpose_id: str, rule_id: str, now: datetime, run_id: str, batch_size: int | None = None
 ) -> dict[str, Any]:
@@ -60,6 +85,7 @@ def sweep(
     options = SweepOptions(
         batch_size=batch_size or policy.defaults.batch_size,
         bulk_batch_size=batch_size or policy.defaults.bulk_batch_size,
+        on_batch=_journal(purpose_id, rule_id, run_id, policy.version),
     )
     sources = SqlSources(policy)
     try:
@@ -112,22 +138,44 @@ def record(
     swept: dict[str, Any],
     verified: dict[str, int],
 ) -> int:
-    """One ledger entry for the rule's run: what was due, held, restricted, removed, under
-    which policy."""
+    """One ledger entry for the rule's run: what was due, held, restricted, removed, under which policy.
+
+    What was removed is summed from the run's batch journal, not taken from ``swept`` (the
+    last try's result): a sweep resumed after a killed try counts the batches of every try.
+    A second call for the same run (a try killed after the entry was written) writes nothing.
+    """
     policy = load_policy()
     rule = next(r for r in policy.purpose(purpose_id).retention if r.id == rule_id)
+    ledger = Ledger(open_store())
+    for entry in ledger.of_event("retention_sweep", purpose=purpose_id, rule=rule_id):
+        if entry.detail.get("run_id") == run_id:
+            return entry.seq
+    batches = [
+        entry
+        for entry in ledger.of_event(BATCH_EVENT, purpose=purpose_id, rule=rule_id)
+        if entry.detail.get("run_id") == run_id
+    ]
+    journaled = {
+        key: sum(int(entry.counts.get(key, 0)) for entry in batches)
+        for key in ("removed", "dependants_removed", "files_removed", "files_already_gone")
+    }
+    # Rows that were due at the plan and are gone now, beyond what the journal names: a try
+    # killed between a batch's commit and its entry, or someone else deleting due rows.
+    unrecorded = max(0, planned.get("due", 0) - verified.get("due", 0) - journaled["removed"])
     counts = {
         "due": planned.get("due", 0),
         "held": planned.get("held", 0),
         "restricted": planned.get("restricted", 0),
         "blocked": planned.get("blocked", 0),
-        actions.get(rule.action).past_tense: swept.get("removed", 0),
-        "dependants_removed": swept.get("dependants_removed", 0),
-        "files_removed": swept.get("files_removed", 0),
+        actions.get(rule.action).past_tense: journaled["removed"],
+        "dependants_removed": journaled["dependants_removed"],
+        "files_removed": journaled["files_removed"],
+        "files_already_gone": journaled["files_already_gone"],
+        "due_gone_unrecorded": unrecorded,
         "suppressed": swept.get("suppressed", 0),
         "remaining_due_unheld": verified.get("actionable", 0),
     }
-    entry = Ledger(open_store()).append(
+    entry = ledger.append(
         "retention_sweep",
         actor,
         purpose=purpose_id,
@@ -142,6 +190,8 @@ def record(
             "period": rule.period,
             **(swept.get("detail") or {}),
             "verified": True,
+            "batches": len(batches),
+            "tries_with_batches": len({entry.detail.get("attempt") for entry in batches}),
         },
     )
     return entry.seq
