@@ -99,14 +99,14 @@ def test_a_missing_archive_key_fails_the_sweep_at_once_without_retry(
     from governance.retention.tasks import plan
 
     retention_estate(300, 11)
-    # Tenders are due for archiving on this estate, so the sweep must open the archive.
-    assert plan("procurement", "bids_after_conclusion", datetime.now(UTC))["actionable"] > 0
+    # Event photos are due for archiving on this estate, so the sweep must open the archive.
+    assert plan("event_publicity", "photos_after_publication", datetime.now(UTC))["actionable"] > 0
     monkeypatch.delenv("GOVERNANCE_ARCHIVE_KEY")
     monkeypatch.delenv("AIRFLOW_CONN_GOVERNANCE_ARCHIVE_KEY", raising=False)
     bag = DagBag(dag_folder=str(Path(__file__).resolve().parents[2] / "dags" / "retention.py"))
-    dag = bag.dags["retention__procurement"]
+    dag = bag.dags["retention__event_publicity"]
     run = dag.test()
-    sweep = _instances(run)["bids_after_conclusion.sweep"]
+    sweep = _instances(run)["photos_after_publication.sweep"]
     assert DEFAULT_ARGS["retries"] > 0 and sweep.max_tries == DEFAULT_ARGS["retries"]
     # The DAG would retry a transient error, but a missing key is terminal: one try, failed.
     assert sweep.state == "failed" and sweep.try_number == 1
